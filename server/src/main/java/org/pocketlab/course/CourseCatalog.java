@@ -1,0 +1,36 @@
+package org.pocketlab.course;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The courses this server serves, with their lookup tables and search indexes built once at boot. */
+public final class CourseCatalog {
+  private final Map<String, Entry> byId = new LinkedHashMap<>();
+
+  private record Entry(Course course, Map<String, Card> cardsByPath, CourseSearch search) {}
+
+  public CourseCatalog(List<Course> courses) {
+    for (Course course : courses) {
+      byId.put(course.id(), new Entry(course, course.cardsByPath(), new CourseSearch(course)));
+    }
+  }
+
+  public List<Course> courses() {
+    return byId.values().stream().map(Entry::course).toList();
+  }
+
+  public Optional<Course> course(String id) {
+    return Optional.ofNullable(byId.get(id)).map(Entry::course);
+  }
+
+  /** The card at its canonical URL segment, e.g. {@code 12-models-orm-essentials}. */
+  public Optional<Card> card(String courseId, String path) {
+    return Optional.ofNullable(byId.get(courseId)).map(e -> e.cardsByPath().get(path));
+  }
+
+  public Optional<CourseSearch> search(String courseId) {
+    return Optional.ofNullable(byId.get(courseId)).map(Entry::search);
+  }
+}

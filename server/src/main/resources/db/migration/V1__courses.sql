@@ -15,5 +15,7 @@ CREATE TABLE card (
   title     VARCHAR(300) NOT NULL,
   section   INTEGER      NOT NULL,
   PRIMARY KEY (course_id, number),
-  CONSTRAINT card_slug_unique UNIQUE (course_id, slug)
+  -- Deferred so that one sync can move slugs between card numbers (renumbering) without tripping
+  -- over its own intermediate states; the constraint still holds at every commit.
+  CONSTRAINT card_slug_unique UNIQUE (course_id, slug) DEFERRABLE INITIALLY DEFERRED
 );

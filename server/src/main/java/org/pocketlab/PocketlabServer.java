@@ -1,0 +1,163 @@
+package org.pocketlab;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.pocketlab.config.Settings;
+import org.pocketlab.course.Course;
+import org.pocketlab.course.CourseCatalog;
+import org.pocketlab.course.CourseFormatException;
+import org.pocketlab.course.CourseLoader;
+import org.pocketlab.db.CourseRegistry;
+import org.pocketlab.db.Database;
+import org.pocketlab.db.DbSettings;
+import org.pocketlab.db.LocalPostgres;
+import org.pocketlab.web.WebApp;
+import org.pocketlab.web.WebVerticle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running platform: courses, database (a local PostgreSQL when none is configured), Vert.x with
+ * metrics, and the HTTP verticles. Boot work here is blocking on purpose: it runs on the main thread
+ * before any event loop serves a request.
+ */
+public final class PocketlabServer {
+  private static final Logger log = LoggerFactory.getLogger(PocketlabServer.class);
+
+  private final Vertx vertx;
+  private final WebApp webApp;
+  private final Database database;
+  private final LocalPostgres localPostgres;
+  private final int port;
+  private volatile boolean stopped;
+
+  private PocketlabServer(Vertx vertx, WebApp webApp, Database database, LocalPostgres localPostgres, int port) {
+    this.vertx = vertx;
+    this.webApp = webApp;
+    this.database = database;
+    this.localPostgres = localPostgres;
+    this.port = port;
+  }
+
+  public static PocketlabServer start(Settings settings) {
+    long began = System.nanoTime();
+    CourseCatalog catalog = new CourseCatalog(loadCourses(settings));
+    LocalPostgres localPostgres = settings.dbUrl().isEmpty() ? startLocalPostgres(settings) : null;
+    DbSettings db = localPostgres == null
+        ? new DbSettings(settings.dbUrl().get(), settings.dbUser(), settings.dbPassword(), settings.dbPoolSize())
+        : new DbSettings(localPostgres.jdbcUrl(), localPostgres.user(), localPostgres.password(), settings.dbPoolSize());
+
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    bindJvmMetrics(metrics);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+            .setEnabled(true)
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
+        .withMetrics(new MicrometerMetricsFactory(metrics))
+        .build();
+    Database database = null;
+    try {
+      database = Database.open(vertx, db);
+      for (Course course : catalog.courses()) {
+        CourseRegistry.sync(database.dsl(), course, CourseRegistry.contentHash(course));
+      }
+      int port = settings.httpPort() == 0 ? freePort() : settings.httpPort();
+      WebApp app = new WebApp(settings, catalog, database, metrics);
+      int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+      vertx.deployVerticle(() -> new WebVerticle(app, settings.httpHost(), port),
+              new DeploymentOptions().setInstances(instances))
+          .await(30, TimeUnit.SECONDS);
+      log.info("pocketlab serving {} course(s) on {} (port {}, {} event loops) after {} ms",
+          catalog.courses().size(), settings.publicUrl(), port, instances,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
+      return new PocketlabServer(vertx, app, database, localPostgres, port);
+    } catch (Exception e) {
+      if (database != null) database.close();
+      vertx.close();
+      if (localPostgres != null) localPostgres.close();
+      throw e instanceof BootException b ? b : new BootException(rootMessage(e), e);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** The routes as deployed; tests mount extra routes on a copy of them. */
+  public WebApp webApp() {
+    return webApp;
+  }
+
+  /** Stops serving, then the database pool, then the local PostgreSQL if we started one. */
+  public synchronized void stop() {
+    if (stopped) return;
+    stopped = true;
+    log.info("pocketlab stopping");
+    try {
+      vertx.close().await(20, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("Vert.x did not close cleanly: {}", e.toString());
+    }
+    database.close();
+    if (localPostgres != null) localPostgres.close();
+    log.info("pocketlab stopped");
+  }
+
+  private static List<Course> loadCourses(Settings settings) {
+    try {
+      return settings.coursesDir().isPresent()
+          ? CourseLoader.loadAll(settings.coursesDir().get())
+          : CourseLoader.loadBundled();
+    } catch (CourseFormatException e) {
+      throw new BootException("course content is invalid: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new BootException("course content cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  private static LocalPostgres startLocalPostgres(Settings settings) {
+    try {
+      return LocalPostgres.start(settings.dataDir().resolve("postgres"));
+    } catch (Exception e) {
+      throw new BootException("local PostgreSQL did not start: " + rootMessage(e), e);
+    }
+  }
+
+  private static void bindJvmMetrics(PrometheusMeterRegistry registry) {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+  }
+
+  private static int freePort() throws IOException {
+    // Every HTTP verticle must listen on the same port, so a random one is chosen once, here.
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+    return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t.getMessage() + ")";
+  }
+}

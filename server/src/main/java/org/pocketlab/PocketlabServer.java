@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.pocketlab.auth.Authentication;
 import org.pocketlab.config.Settings;
 import org.pocketlab.course.Course;
 import org.pocketlab.course.CourseCatalog;
@@ -40,14 +41,17 @@ public final class PocketlabServer {
 
   private final Vertx vertx;
   private final WebApp webApp;
+  private final Authentication auth;
   private final Database database;
   private final LocalPostgres localPostgres;
   private final int port;
   private volatile boolean stopped;
 
-  private PocketlabServer(Vertx vertx, WebApp webApp, Database database, LocalPostgres localPostgres, int port) {
+  private PocketlabServer(
+      Vertx vertx, WebApp webApp, Authentication auth, Database database, LocalPostgres localPostgres, int port) {
     this.vertx = vertx;
     this.webApp = webApp;
+    this.auth = auth;
     this.database = database;
     this.localPostgres = localPostgres;
     this.port = port;
@@ -76,7 +80,9 @@ public final class PocketlabServer {
         CourseRegistry.sync(database.dsl(), course, CourseRegistry.contentHash(course));
       }
       int port = settings.httpPort() == 0 ? freePort() : settings.httpPort();
-      WebApp app = new WebApp(settings, catalog, database, metrics);
+      Authentication auth = new Authentication(vertx, settings, database);
+      auth.startHousekeeping(vertx);
+      WebApp app = new WebApp(settings, catalog, database, metrics, auth);
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
       vertx.deployVerticle(() -> new WebVerticle(app, settings.httpHost(), port),
               new DeploymentOptions().setInstances(instances))
@@ -84,7 +90,7 @@ public final class PocketlabServer {
       log.info("pocketlab serving {} course(s) on {} (port {}, {} event loops) after {} ms",
           catalog.courses().size(), settings.publicUrl(), port, instances,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
-      return new PocketlabServer(vertx, app, database, localPostgres, port);
+      return new PocketlabServer(vertx, app, auth, database, localPostgres, port);
     } catch (Exception e) {
       if (database != null) database.close();
       vertx.close();
@@ -111,6 +117,7 @@ public final class PocketlabServer {
     if (stopped) return;
     stopped = true;
     log.info("pocketlab stopping");
+    auth.stop(vertx);
     try {
       vertx.close().await(20, TimeUnit.SECONDS);
     } catch (Exception e) {

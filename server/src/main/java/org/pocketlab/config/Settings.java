@@ -22,7 +22,9 @@ public record Settings(
     int dbPoolSize,
     Optional<Path> coursesDir,
     String logFormat,
-    boolean accessLog) {
+    boolean accessLog,
+    OidcSettings oidc,
+    SessionSettings sessions) {
 
   public static Settings fromEnvironment() {
     return from(System.getenv());
@@ -47,7 +49,9 @@ public record Settings(
         env.integer("POCKETLAB_DB_POOL_SIZE", 10, 1, 200),
         env.optional("POCKETLAB_COURSES_DIR").map(v -> env.path("POCKETLAB_COURSES_DIR", v)),
         env.oneOf("POCKETLAB_LOG_FORMAT", "json", Set.of("json", "text")),
-        env.bool("POCKETLAB_ACCESS_LOG", true));
+        env.bool("POCKETLAB_ACCESS_LOG", true),
+        OidcSettings.from(env),
+        SessionSettings.from(env));
   }
 
   /** Cookies and HSTS only make sense when people reach us over https. */

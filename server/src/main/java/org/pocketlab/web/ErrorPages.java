@@ -2,6 +2,7 @@ package org.pocketlab.web;
 
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
+import org.pocketlab.Problem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +19,9 @@ final class ErrorPages {
   }
 
   void render(RoutingContext ctx) {
-    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-    if (status >= 500) {
+    Problem problem = ctx.failure() instanceof Problem p ? p : null;
+    int status = problem != null ? problem.status() : ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    if (status >= 500 && problem == null) {
       log.error("request {} failed: {} {}", RequestLog.requestId(ctx), ctx.request().method(), ctx.request().path(),
           ctx.failure());
     }
@@ -28,8 +30,10 @@ final class ErrorPages {
       return;
     }
     try {
-      views.render(ctx, status, "error.jte", views.page(ctx, title(status), null, null, null),
-          Map.of("status", status, "message", message(status)));
+      String title = problem != null ? problem.title() : title(status);
+      String message = problem != null ? problem.getMessage() : message(status);
+      views.render(ctx, status, "error.jte", views.page(ctx, title, null, null, null),
+          Map.of("status", status, "message", message));
     } catch (RuntimeException e) {
       log.error("error page for request {} failed", RequestLog.requestId(ctx), e);
       ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8")

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.pocketlab.auth.Authentication;
 import org.pocketlab.course.Card;
 import org.pocketlab.course.Course;
 
@@ -24,6 +25,11 @@ final class Views {
   private final TemplateEngine engine =
       TemplateEngine.createPrecompiled(null, ContentType.Html, null, "org.pocketlab.web.templates");
   private final Map<String, RenderedHtml> fragments = new ConcurrentHashMap<>();
+  private final boolean signInConfigured;
+
+  Views(boolean signInConfigured) {
+    this.signInConfigured = signInConfigured;
+  }
 
   static boolean wantsPartial(RoutingContext ctx) {
     return "true".equals(ctx.request().getHeader("HX-Request"))
@@ -33,7 +39,8 @@ final class Views {
   PageView page(RoutingContext ctx, String title, Course course, Card current, String query) {
     boolean partial = wantsPartial(ctx);
     return new PageView(title, course, current, query, RequestLog.requestId(ctx), partial,
-        courseMenu(course, current, partial));
+        courseMenu(course, current, partial), Authentication.person(ctx).orElse(null),
+        Authentication.csrfToken(ctx).orElse(null), signInConfigured, ctx.request().uri());
   }
 
   /** A card's article: the same for every reader, so rendered once per card. */

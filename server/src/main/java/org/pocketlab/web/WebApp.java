@@ -1,10 +1,20 @@
 package org.pocketlab.web;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.Set;
+import org.pocketlab.auth.Access;
+import org.pocketlab.auth.Authentication;
+import org.pocketlab.auth.Csrf;
+import org.pocketlab.auth.Person;
+import org.pocketlab.auth.SignInRoutes;
 import org.pocketlab.config.Settings;
 import org.pocketlab.course.CourseCatalog;
 import org.pocketlab.db.Database;
@@ -15,23 +25,29 @@ public final class WebApp {
   private final CourseCatalog catalog;
   private final Database database;
   private final PrometheusMeterRegistry metrics;
-  private final Views views = new Views();
+  private final Authentication auth;
+  private final Views views;
 
-  public WebApp(Settings settings, CourseCatalog catalog, Database database, PrometheusMeterRegistry metrics) {
+  public WebApp(Settings settings, CourseCatalog catalog, Database database, PrometheusMeterRegistry metrics,
+      Authentication auth) {
     this.settings = settings;
     this.catalog = catalog;
     this.database = database;
     this.metrics = metrics;
+    this.auth = auth;
+    this.views = new Views(auth.signInConfigured());
   }
 
   public Router router(Vertx vertx) {
     Router router = Router.router(vertx);
     ErrorPages errors = new ErrorPages(views);
     CoursePages courses = new CoursePages(catalog, views);
-    Health health = new Health(database);
+    PeoplePage people = new PeoplePage(database, views);
+    Health health = new Health(database, auth);
+    Access access = new Access(auth);
 
     router.route().handler(new RequestLog(settings.accessLog()));
-    router.route().handler(new SecurityHeaders(settings.publicUrlIsHttps()));
+    router.route().handler(new SecurityHeaders(settings.publicUrlIsHttps(), settings.oidc().issuerOrigin()));
 
     router.get("/assets/*").handler(StaticHandler.create("webroot/assets")
         .setMaxAgeSeconds(3600)
@@ -41,14 +57,32 @@ public final class WebApp {
     router.get("/health/ready").handler(health::ready);
     router.get("/metrics").handler(PrometheusScrapingHandler.create(metrics));
 
-    router.get("/").handler(courses::catalog);
-    router.get("/courses/:course").handler(courses::home);
-    router.get("/courses/:course/search").handler(courses::search);
-    router.get("/courses/:course/cards/:card").handler(courses::lesson);
+    // Everything below knows who is asking; assets, probes and metrics above do not need to.
+    router.route().handler(formBodies());
+    router.route().handler(auth.loader());
+    router.route().handler(new Csrf(settings.publicOrigin()));
+    new SignInRoutes(auth).mount(router);
+
+    Handler<RoutingContext> reader = settings.sessions().publicLessons() ? RoutingContext::next : access.signedIn();
+    router.get("/").handler(reader).handler(courses::catalog);
+    router.get("/courses/:course").handler(reader).handler(courses::home);
+    router.get("/courses/:course/search").handler(reader).handler(courses::search);
+    router.get("/courses/:course/cards/:card").handler(reader).handler(courses::lesson);
+    router.get("/people").handler(access.role(Person.INSTRUCTOR)).handler(people::list);
 
     for (int status : new int[] {400, 403, 404, 405, 413, 500, 503}) {
       router.errorHandler(status, errors::render);
     }
     return router;
+  }
+
+  /** Parses form bodies of state-changing requests only (a path-less POST route would turn 404s into 405s). */
+  private static Handler<RoutingContext> formBodies() {
+    BodyHandler body = BodyHandler.create().setBodyLimit(64 * 1024).setHandleFileUploads(false);
+    Set<HttpMethod> unsafe = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
+    return ctx -> {
+      if (unsafe.contains(ctx.request().method())) body.handle(ctx);
+      else ctx.next();
+    };
   }
 }

@@ -21,36 +21,72 @@ import org.pocketlab.db.DbSettings;
  */
 public final class TestServer implements AutoCloseable {
   private final PocketlabServer server;
+  private final DbSettings db;
+  private final String publicUrl;
   private final HttpClient http = HttpClient.newBuilder()
       .followRedirects(HttpClient.Redirect.NEVER)
       .connectTimeout(Duration.ofSeconds(5))
       .build();
 
-  private TestServer(PocketlabServer server) {
+  private TestServer(PocketlabServer server, DbSettings db, String publicUrl) {
     this.server = server;
+    this.db = db;
+    this.publicUrl = publicUrl;
   }
 
   public static TestServer start() {
     return start(Map.of());
   }
 
+  /** Signs in through the test run's real Keycloak, which learns this server's redirect URIs. */
+  public static TestServer withKeycloak() {
+    return withKeycloak(Map.of());
+  }
+
+  public static TestServer withKeycloak(Map<String, String> extraEnv) {
+    TestKeycloak keycloak = TestKeycloak.get();
+    Map<String, String> env = new HashMap<>(extraEnv);
+    env.put("POCKETLAB_OIDC_ISSUER", keycloak.issuer());
+    env.put("POCKETLAB_OIDC_CLIENT_ID", keycloak.clientId());
+    env.put("POCKETLAB_OIDC_CLIENT_SECRET", keycloak.clientSecret());
+    int port = freePort();
+    env.put("POCKETLAB_HTTP_PORT", String.valueOf(port));
+    keycloak.allowPublicUrl("http://localhost:" + port);
+    return start(env);
+  }
+
   /** Starts with the given extra environment variables on top of the test defaults. */
   public static TestServer start(Map<String, String> extraEnv) {
     DbSettings db = TestPostgres.freshDatabase();
+    int port = extraEnv.containsKey("POCKETLAB_HTTP_PORT")
+        ? Integer.parseInt(extraEnv.get("POCKETLAB_HTTP_PORT"))
+        : freePort();
+    String publicUrl = "http://localhost:" + port;
     Map<String, String> env = new HashMap<>();
     env.put("POCKETLAB_HTTP_HOST", "127.0.0.1");
-    env.put("POCKETLAB_HTTP_PORT", "0");
+    env.put("POCKETLAB_HTTP_PORT", String.valueOf(port));
+    env.put("POCKETLAB_PUBLIC_URL", publicUrl);
     env.put("POCKETLAB_DB_URL", db.jdbcUrl());
     env.put("POCKETLAB_DB_USER", db.user());
     env.put("POCKETLAB_DB_PASSWORD", db.password());
     env.put("POCKETLAB_DB_POOL_SIZE", "4");
     env.put("POCKETLAB_DATA_DIR", tempDir().toString());
     env.putAll(extraEnv);
-    return new TestServer(PocketlabServer.start(Settings.from(env)));
+    return new TestServer(PocketlabServer.start(Settings.from(env)), db, publicUrl);
   }
 
+  /** An absolute URL on this server, as people reach it (localhost: the public URL's host). */
   public String url(String path) {
-    return "http://127.0.0.1:" + server.port() + path;
+    return publicUrl + path;
+  }
+
+  public String publicUrl() {
+    return publicUrl;
+  }
+
+  /** The server's own database, for tests that age or inspect rows. */
+  public DbSettings db() {
+    return db;
   }
 
   public int port() {
@@ -77,6 +113,14 @@ public final class TestServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop();
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static Path tempDir() {

@@ -37,7 +37,7 @@ class BrowserNavigationTest {
 
   @BeforeAll
   static void start() throws Exception {
-    server = TestServer.start();
+    server = TestServer.withKeycloak();
     browser = chromium();
   }
 
@@ -102,6 +102,33 @@ class BrowserNavigationTest {
         .map(e -> e.getText()).toList();
     assertTrue(results.stream().anyMatch(t -> t.contains("select_related vs prefetch_related")), results.toString());
     assertNoConsoleErrors();
+  }
+
+  @Test
+  void signInThroughKeycloaksRealLoginPage() {
+    browser.get(server.url(COURSE + "/cards/5-django-vs-flask-fastapi"));
+    browser.findElement(By.linkText("Sign in")).click();
+    new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(By.id("username")));
+    assertTrue(browser.getCurrentUrl().startsWith(org.pocketlab.testsupport.TestKeycloak.get().issuer()),
+        "the login form is Keycloak's own: " + browser.getCurrentUrl());
+    browser.findElement(By.id("username")).sendKeys("learner1");
+    browser.findElement(By.id("password")).sendKeys("learner1");
+    browser.findElement(By.id("kc-login")).click();
+    new WebDriverWait(browser, Duration.ofSeconds(20)).until(
+        ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".signed-in"), "Lea Learner"));
+    assertTrue(browser.getCurrentUrl().endsWith(COURSE + "/cards/5-django-vs-flask-fastapi"),
+        "back on the lesson where sign-in started");
+
+    browser.findElement(By.cssSelector("main a[rel='next']")).click(); // boosted navigation keeps the header
+    waitForHeading("pip, venv, Poetry");
+    browser.findElement(By.cssSelector(".sign-out button")).click();
+    try {
+      new WebDriverWait(browser, Duration.ofSeconds(20)).until(
+          ExpectedConditions.presenceOfElementLocated(By.linkText("Sign in")));
+    } catch (RuntimeException e) {
+      throw new AssertionError("after sign-out: " + browser.getCurrentUrl() + "\n" + browser.getPageSource(), e);
+    }
+    assertEquals(0, browser.findElements(By.cssSelector(".signed-in")).size());
   }
 
   private static String heading() {

@@ -84,13 +84,17 @@ class ServerBasicsTest {
   }
 
   @Test
-  void wrongMethodAndOversizedBodyAreAnsweredWithPages() throws Exception {
+  void aPostWithoutASessionIsRefusedWithAPage() throws Exception {
     HttpClient client = HttpClient.newHttpClient();
     HttpResponse<String> post = client.send(HttpRequest.newBuilder(URI.create(server.url("/courses/django-pocket-book")))
         .POST(HttpRequest.BodyPublishers.ofString("x=1")).header("Content-Type", "application/x-www-form-urlencoded")
         .build(), HttpResponse.BodyHandlers.ofString());
-    assertEquals(405, post.statusCode());
-    assertTrue(post.body().contains("Method not allowed"));
+    assertEquals(403, post.statusCode());
+    assertTrue(post.body().contains("Request refused"));
+    HttpResponse<String> huge = client.send(HttpRequest.newBuilder(URI.create(server.url("/auth/logout")))
+        .POST(HttpRequest.BodyPublishers.ofString("x=" + "a".repeat(200_000)))
+        .header("Content-Type", "application/x-www-form-urlencoded").build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(413, huge.statusCode(), "an oversized form is refused before anything reads it");
   }
 
   /** A handler that throws must produce the 500 page with a request id, and never the exception. */

@@ -15,6 +15,10 @@ import io.vertx.micrometer.VertxPrometheusOptions;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.pocketlab.course.RecipeLoader;
+import org.pocketlab.runs.Sandboxes;
 import java.util.concurrent.TimeUnit;
 import org.pocketlab.auth.Authentication;
 import org.pocketlab.config.Settings;
@@ -42,16 +46,19 @@ public final class PocketlabServer {
   private final Vertx vertx;
   private final WebApp webApp;
   private final Authentication auth;
+  private final Optional<Sandboxes> sandboxes;
   private final Database database;
   private final LocalPostgres localPostgres;
   private final int port;
   private volatile boolean stopped;
 
   private PocketlabServer(
-      Vertx vertx, WebApp webApp, Authentication auth, Database database, LocalPostgres localPostgres, int port) {
+      Vertx vertx, WebApp webApp, Authentication auth, Optional<Sandboxes> sandboxes, Database database,
+      LocalPostgres localPostgres, int port) {
     this.vertx = vertx;
     this.webApp = webApp;
     this.auth = auth;
+    this.sandboxes = sandboxes;
     this.database = database;
     this.localPostgres = localPostgres;
     this.port = port;
@@ -59,7 +66,8 @@ public final class PocketlabServer {
 
   public static PocketlabServer start(Settings settings) {
     long began = System.nanoTime();
-    CourseCatalog catalog = new CourseCatalog(loadCourses(settings));
+    List<Course> courses = loadCourses(settings);
+    CourseCatalog catalog = new CourseCatalog(courses, loadRecipes(settings, courses));
     LocalPostgres localPostgres = settings.dbUrl().isEmpty() ? startLocalPostgres(settings) : null;
     DbSettings db = localPostgres == null
         ? new DbSettings(settings.dbUrl().get(), settings.dbUser(), settings.dbPassword(), settings.dbPoolSize())
@@ -82,7 +90,8 @@ public final class PocketlabServer {
       int port = settings.httpPort() == 0 ? freePort() : settings.httpPort();
       Authentication auth = new Authentication(vertx, settings, database);
       auth.startHousekeeping(vertx);
-      WebApp app = new WebApp(settings, catalog, database, metrics, auth);
+      Optional<Sandboxes> sandboxes = Sandboxes.start(vertx, settings, database);
+      WebApp app = new WebApp(settings, catalog, database, metrics, auth, sandboxes);
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
       vertx.deployVerticle(() -> new WebVerticle(app, settings.httpHost(), port),
               new DeploymentOptions().setInstances(instances))
@@ -90,7 +99,7 @@ public final class PocketlabServer {
       log.info("pocketlab serving {} course(s) on {} (port {}, {} event loops) after {} ms",
           catalog.courses().size(), settings.publicUrl(), port, instances,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
-      return new PocketlabServer(vertx, app, auth, database, localPostgres, port);
+      return new PocketlabServer(vertx, app, auth, sandboxes, database, localPostgres, port);
     } catch (Exception e) {
       if (database != null) database.close();
       vertx.close();
@@ -118,6 +127,13 @@ public final class PocketlabServer {
     stopped = true;
     log.info("pocketlab stopping");
     auth.stop(vertx);
+    sandboxes.ifPresent(s -> {
+      try {
+        s.stop().await(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        log.warn("sandboxes did not stop cleanly: {}", e.toString());
+      }
+    });
     try {
       vertx.close().await(20, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -138,6 +154,24 @@ public final class PocketlabServer {
     } catch (IOException e) {
       throw new BootException("course content cannot be read: " + e.getMessage(), e);
     }
+  }
+
+  /** Run recipes: bundled, or from a {@code labs} directory beside POCKETLAB_COURSES_DIR. */
+  private static Map<String, RecipeLoader.Recipes> loadRecipes(Settings settings, List<Course> courses) {
+    try {
+      if (settings.coursesDir().isEmpty()) return RecipeLoader.loadBundled(courses);
+      java.nio.file.Path labs = settings.coursesDir().get().resolveSibling("labs");
+      return java.nio.file.Files.isDirectory(labs) ? RecipeLoader.loadAll(labs, courses) : Map.of();
+    } catch (CourseFormatException e) {
+      throw new BootException("run recipes are invalid: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new BootException("run recipes cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  /** The running sandboxes, if this server has them (tests reach the manager through this). */
+  public Optional<Sandboxes> sandboxes() {
+    return sandboxes;
   }
 
   private static LocalPostgres startLocalPostgres(Settings settings) {

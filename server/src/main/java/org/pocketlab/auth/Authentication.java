@@ -109,6 +109,9 @@ public final class Authentication {
         ctx.next();
         return;
       }
+      if ("websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
+        ctx.request().pause(); // a WebSocket upgrade after an asynchronous step needs the request unread
+      }
       database.query(dsl -> sessions.find(dsl, cookie))
           .compose(found -> found.isPresent() ? fresh(found.get()) : Future.succeededFuture(Optional.empty()))
           .onSuccess(session -> {

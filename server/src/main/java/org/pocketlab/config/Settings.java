@@ -24,7 +24,9 @@ public record Settings(
     String logFormat,
     boolean accessLog,
     OidcSettings oidc,
-    SessionSettings sessions) {
+    SessionSettings sessions,
+    org.pocketlab.sandbox.SandboxSettings sandbox,
+    Path sandboxStarter) {
 
   public static Settings fromEnvironment() {
     return from(System.getenv());
@@ -51,7 +53,9 @@ public record Settings(
         env.oneOf("POCKETLAB_LOG_FORMAT", "json", Set.of("json", "text")),
         env.bool("POCKETLAB_ACCESS_LOG", true),
         OidcSettings.from(env),
-        SessionSettings.from(env));
+        SessionSettings.from(env),
+        org.pocketlab.sandbox.SandboxSettings.fromEnv(vars),
+        env.path("POCKETLAB_SANDBOX_STARTER", "sandbox-images/django/starter"));
   }
 
   /** Cookies and HSTS only make sense when people reach us over https. */

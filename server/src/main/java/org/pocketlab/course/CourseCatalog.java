@@ -9,11 +9,16 @@ import java.util.Optional;
 public final class CourseCatalog {
   private final Map<String, Entry> byId = new LinkedHashMap<>();
 
-  private record Entry(Course course, Map<String, Card> cardsByPath, CourseSearch search) {}
+  private record Entry(Course course, Map<String, Card> cardsByPath, CourseSearch search, RecipeLoader.Recipes recipes) {}
 
   public CourseCatalog(List<Course> courses) {
+    this(courses, Map.of());
+  }
+
+  public CourseCatalog(List<Course> courses, Map<String, RecipeLoader.Recipes> recipes) {
     for (Course course : courses) {
-      byId.put(course.id(), new Entry(course, course.cardsByPath(), new CourseSearch(course)));
+      byId.put(course.id(), new Entry(course, course.cardsByPath(), new CourseSearch(course),
+          recipes.getOrDefault(course.id(), RecipeLoader.Recipes.NONE)));
     }
   }
 
@@ -28,6 +33,11 @@ public final class CourseCatalog {
   /** The card at its canonical URL segment, e.g. {@code 12-models-orm-essentials}. */
   public Optional<Card> card(String courseId, String path) {
     return Optional.ofNullable(byId.get(courseId)).map(e -> e.cardsByPath().get(path));
+  }
+
+  /** What Run does for that example, if it can be run. */
+  public Optional<RunRecipe> recipe(String courseId, int card, int example) {
+    return Optional.ofNullable(byId.get(courseId)).flatMap(e -> e.recipes().find(card, example));
   }
 
   public Optional<CourseSearch> search(String courseId) {

@@ -77,34 +77,7 @@ public final class CourseLoader {
   }
 
   static List<Course> loadBundled(ClassLoader classLoader) throws IOException, CourseFormatException {
-    URL url = classLoader.getResource("courses");
-    if (url == null) throw new IOException("no courses/ directory on the class path");
-    URI uri;
-    try {
-      uri = url.toURI();
-    } catch (URISyntaxException e) {
-      throw new IOException("cannot read courses at " + url, e);
-    }
-    switch (uri.getScheme()) {
-      case "file":
-        return loadAll(Path.of(uri));
-      case "jar":
-        String spec = uri.toString();
-        int separator = spec.indexOf("!/");
-        URI jar = URI.create(spec.substring(0, separator));
-        String inside = spec.substring(separator + 1);
-        FileSystem zip;
-        try {
-          zip = FileSystems.newFileSystem(jar, Map.of());
-        } catch (FileSystemAlreadyExistsException e) {
-          return loadAll(FileSystems.getFileSystem(jar).getPath(inside)); // someone else's: leave it open
-        }
-        try (zip) {
-          return loadAll(zip.getPath(inside));
-        }
-      default:
-        throw new IOException("cannot list courses at " + url);
-    }
+    return BundledContent.read(classLoader, "courses", CourseLoader::loadAll);
   }
 
   private Course course() throws IOException, CourseFormatException {

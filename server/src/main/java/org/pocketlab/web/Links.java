@@ -17,6 +17,14 @@ public final class Links {
     return course(course) + "/cards/" + card.path();
   }
 
+  public static String run(Course course, Card card, int example) {
+    return card(course, card) + "/examples/" + example + "/run";
+  }
+
+  public static String terminal(Course course) {
+    return course(course) + "/terminal";
+  }
+
   public static String section(Course course, int section) {
     return course(course) + "#section-" + section;
   }

@@ -11,11 +11,17 @@ import org.pocketlab.course.Course;
  */
 public record PageView(
     String title, Course course, Card current, String query, String requestId, boolean partial, RenderedHtml nav,
-    Person person, String csrfToken, boolean signInConfigured, String path) {
+    Person person, String csrfToken, boolean signInConfigured, String path, String styleNonce,
+    boolean sandboxes) {
 
   /** HTMX sends this header with every request it makes, so boosted forms pass the CSRF check. */
   public String htmxHeaders() {
     return csrfToken == null ? null : "{\"X-CSRF-Token\": \"" + csrfToken + "\"}";
+  }
+
+  /** The learner's terminal for this course, when signed in and this server runs sandboxes. */
+  public String terminalUrl() {
+    return person != null && sandboxes && course != null ? Links.terminal(course) : null;
   }
 
   public String signInLink() {

@@ -11,6 +11,7 @@ import java.util.function.Supplier;
 import org.pocketlab.auth.Authentication;
 import org.pocketlab.course.Card;
 import org.pocketlab.course.Course;
+import org.pocketlab.course.CourseCatalog;
 
 /**
  * Renders the precompiled templates. A boosted HTMX navigation gets only the lesson area (plus the title
@@ -26,9 +27,13 @@ final class Views {
       TemplateEngine.createPrecompiled(null, ContentType.Html, null, "org.pocketlab.web.templates");
   private final Map<String, RenderedHtml> fragments = new ConcurrentHashMap<>();
   private final boolean signInConfigured;
+  private final boolean sandboxes;
+  private final CourseCatalog catalog;
 
-  Views(boolean signInConfigured) {
+  Views(boolean signInConfigured, boolean sandboxes, CourseCatalog catalog) {
     this.signInConfigured = signInConfigured;
+    this.sandboxes = sandboxes;
+    this.catalog = catalog;
   }
 
   static boolean wantsPartial(RoutingContext ctx) {
@@ -40,13 +45,15 @@ final class Views {
     boolean partial = wantsPartial(ctx);
     return new PageView(title, course, current, query, RequestLog.requestId(ctx), partial,
         courseMenu(course, current, partial), Authentication.person(ctx).orElse(null),
-        Authentication.csrfToken(ctx).orElse(null), signInConfigured, ctx.request().uri());
+        Authentication.csrfToken(ctx).orElse(null), signInConfigured, ctx.request().uri(),
+        SecurityHeaders.styleNonce(ctx), sandboxes);
   }
 
   /** A card's article: the same for every reader, so rendered once per card. */
   RenderedHtml article(Course course, Card card) {
     return fragment(course.id() + "/article/" + card.number(), "lesson_article.jte", () -> {
       Map<String, Object> params = new HashMap<>();
+      params.put("catalog", catalog);
       params.put("course", course);
       params.put("card", card);
       params.put("section", course.section(card.sectionNumber()).orElseThrow());

@@ -9,7 +9,11 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.Optional;
 import java.util.Set;
+import org.pocketlab.runs.RunRoutes;
+import org.pocketlab.runs.Sandboxes;
+import org.pocketlab.terminal.TerminalSocket;
 import org.pocketlab.auth.Access;
 import org.pocketlab.auth.Authentication;
 import org.pocketlab.auth.Csrf;
@@ -26,16 +30,18 @@ public final class WebApp {
   private final Database database;
   private final PrometheusMeterRegistry metrics;
   private final Authentication auth;
+  private final Optional<Sandboxes> sandboxes;
   private final Views views;
 
   public WebApp(Settings settings, CourseCatalog catalog, Database database, PrometheusMeterRegistry metrics,
-      Authentication auth) {
+      Authentication auth, Optional<Sandboxes> sandboxes) {
     this.settings = settings;
     this.catalog = catalog;
     this.database = database;
     this.metrics = metrics;
     this.auth = auth;
-    this.views = new Views(auth.signInConfigured());
+    this.sandboxes = sandboxes;
+    this.views = new Views(auth.signInConfigured(), sandboxes.isPresent(), catalog);
   }
 
   public Router router(Vertx vertx) {
@@ -70,10 +76,21 @@ public final class WebApp {
     router.get("/courses/:course/cards/:card").handler(reader).handler(courses::lesson);
     router.get("/people").handler(access.role(Person.INSTRUCTOR)).handler(people::list);
 
+    sandboxes.ifPresentOrElse(s -> {
+      router.get("/courses/:course/terminal")
+          .handler(new TerminalSocket(s.terminals(), catalog, settings.publicOrigin())::handle);
+      new RunRoutes(catalog, s.runs(), access).mount(router);
+    }, () -> router.route("/courses/:course/terminal").handler(ctx -> ctx.fail(unavailable())));
+
     for (int status : new int[] {400, 403, 404, 405, 413, 500, 503}) {
       router.errorHandler(status, errors::render);
     }
     return router;
+  }
+
+  private static org.pocketlab.Problem unavailable() {
+    return new org.pocketlab.Problem(503, "Sandboxes are unavailable",
+        "This server cannot start sandboxes right now; lessons can still be read.");
   }
 
   /** Parses form bodies of state-changing requests only (a path-less POST route would turn 404s into 405s). */

@@ -3,6 +3,7 @@ package org.pocketlab.web;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
+import org.pocketlab.terminal.TerminalSocket;
 
 /** One HTTP server per event loop; all instances listen on the same port and share the work. */
 public final class WebVerticle extends VerticleBase {
@@ -22,7 +23,12 @@ public final class WebVerticle extends VerticleBase {
         .setHost(host)
         .setPort(port)
         .setCompressionSupported(true)
-        .setMaxFormAttributeSize(64 * 1024);
+        .setMaxFormAttributeSize(64 * 1024)
+        // Terminal frames are keystrokes and resizes: small. Compression would cost CPU and echo latency.
+        .setMaxWebSocketFrameSize(TerminalSocket.MAX_MESSAGE)
+        .setMaxWebSocketMessageSize(TerminalSocket.MAX_MESSAGE)
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false);
     return vertx.createHttpServer(options).requestHandler(app.router(vertx)).listen();
   }
 }

@@ -71,6 +71,7 @@ public final class TestServer implements AutoCloseable {
     env.put("POCKETLAB_DB_PASSWORD", db.password());
     env.put("POCKETLAB_DB_POOL_SIZE", "4");
     env.put("POCKETLAB_DATA_DIR", tempDir().toString());
+    env.put("POCKETLAB_SANDBOX_STARTER", repoRoot().resolve("sandbox-images/django/starter").toString());
     env.putAll(extraEnv);
     return new TestServer(PocketlabServer.start(Settings.from(env)), db, publicUrl);
   }
@@ -115,6 +116,12 @@ public final class TestServer implements AutoCloseable {
     server.stop();
   }
 
+  /** The repository's root: surefire says where; otherwise the module's parent (tests run in server/). */
+  public static Path repoRoot() {
+    String configured = System.getProperty("pocketlab.repoRoot");
+    return (configured != null ? Path.of(configured) : Path.of("..")).toAbsolutePath().normalize();
+  }
+
   private static int freePort() {
     try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
       return socket.getLocalPort();
@@ -125,7 +132,10 @@ public final class TestServer implements AutoCloseable {
 
   private static Path tempDir() {
     try {
-      return Files.createTempDirectory("pocketlab-test-data");
+      // Traversable, like a data directory made by mkdir: sandboxes run as their own unprivileged users.
+      return Files.createTempDirectory("pocketlab-test-data",
+          java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,0 +1,88 @@
+package org.pocketlab.runs;
+
+import static org.pocketlab.db.schema.Tables.EXAMPLE_RUN;
+
+import io.vertx.core.Future;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.pocketlab.Problem;
+import org.pocketlab.auth.Person;
+import org.pocketlab.course.RunRecipe;
+import org.pocketlab.db.Database;
+import org.pocketlab.sandbox.ExecSpec;
+import org.pocketlab.sandbox.ExitStatus;
+import org.pocketlab.sandbox.SandboxId;
+import org.pocketlab.sandbox.SandboxManager;
+import org.pocketlab.sandbox.SandboxProcess;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs examples in learners' sandboxes, one at a time per learner (a second Run while one is going is
+ * refused with a message, not queued: the learner sees the first one running and can cancel it), and
+ * records every run for progress.
+ */
+public final class ExampleRuns {
+  private static final Logger log = LoggerFactory.getLogger(ExampleRuns.class);
+
+  private final SandboxManager sandboxes;
+  private final Database database;
+  private final Map<UUID, Boolean> running = new ConcurrentHashMap<>();
+
+  public ExampleRuns(SandboxManager sandboxes, Database database) {
+    this.sandboxes = sandboxes;
+    this.database = database;
+  }
+
+  /** A run that started; {@link #finished} must be called with how it ended. */
+  public record Started(Person person, String course, RunRecipe recipe, SandboxProcess process,
+      OffsetDateTime startedAt) {}
+
+  public Future<Started> start(Person person, String course, RunRecipe recipe) {
+    if (running.putIfAbsent(person.id(), Boolean.TRUE) != null) {
+      return Future.failedFuture(new Problem(409, "A run is already going",
+          "A run is already going in your sandbox. Wait for it to finish or cancel it, then run again."));
+    }
+    OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
+    SandboxId id = new SandboxId(person.id().toString(), course);
+    return sandboxes.exec(id, ExecSpec.of("bash", "-c", RunScript.of(recipe)))
+        .map(process -> new Started(person, course, recipe, process, startedAt))
+        .onFailure(e -> {
+          running.remove(person.id());
+          record(person, course, recipe, null, "failed", Duration.ZERO, startedAt);
+          log.warn("run of card {} example {} for {} could not start: {}", recipe.card(), recipe.example(),
+              person.username(), e.getMessage());
+        });
+  }
+
+  /** Frees the learner for the next run and records how this one ended. */
+  public void finished(Started run, ExitStatus exit, boolean cancelled) {
+    running.remove(run.person().id());
+    record(run.person(), run.course(), run.recipe(), exit.code(), cancelled ? "cancelled" : outcome(exit),
+        exit.duration(), run.startedAt());
+  }
+
+  static String outcome(ExitStatus exit) {
+    return exit.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
+
+  private void record(Person person, String course, RunRecipe recipe, Integer code, String outcome, Duration took,
+      OffsetDateTime startedAt) {
+    database.query(dsl -> dsl.insertInto(EXAMPLE_RUN)
+            .set(EXAMPLE_RUN.ID, UUID.randomUUID())
+            .set(EXAMPLE_RUN.USER_ID, person.id())
+            .set(EXAMPLE_RUN.COURSE_ID, course)
+            .set(EXAMPLE_RUN.CARD_NUMBER, recipe.card())
+            .set(EXAMPLE_RUN.EXAMPLE_INDEX, recipe.example())
+            .set(EXAMPLE_RUN.EXIT_CODE, code)
+            .set(EXAMPLE_RUN.OUTCOME, outcome)
+            .set(EXAMPLE_RUN.DURATION_MS, (int) Math.min(Integer.MAX_VALUE, took.toMillis()))
+            .set(EXAMPLE_RUN.STARTED_AT, startedAt)
+            .execute())
+        .onFailure(e -> log.error("run of {} could not be recorded", person.username(), e));
+  }
+}

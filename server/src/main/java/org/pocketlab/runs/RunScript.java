@@ -1,0 +1,43 @@
+package org.pocketlab.runs;
+
+import java.util.concurrent.ThreadLocalRandom;
+import org.pocketlab.course.RunRecipe;
+
+/**
+ * Turns a recipe into one bash script: write its files (quietly), then run its script with each command
+ * echoed as {@code $ command}, stopping at the first failure.
+ */
+final class RunScript {
+  private RunScript() {}
+
+  static String of(RunRecipe recipe) {
+    StringBuilder script = new StringBuilder("set -e -o pipefail\n");
+    for (RunRecipe.WorkspaceFile file : recipe.files()) {
+      String delimiter = delimiterFor(file.content());
+      int slash = file.path().lastIndexOf('/');
+      if (slash > 0) script.append("mkdir -p ").append(quote(file.path().substring(0, slash))).append('\n');
+      script.append("cat > ").append(quote(file.path())).append(" <<'").append(delimiter).append("'\n")
+          .append(file.content());
+      if (!file.content().endsWith("\n")) script.append('\n');
+      script.append(delimiter).append('\n');
+    }
+    if (!recipe.files().isEmpty()) {
+      script.append("echo 'wrote ").append(String.join(", ", recipe.paths()).replace("'", "")).append("'\n");
+    }
+    script.append("PS4='$ '\nset -x\n").append(recipe.script());
+    return script.toString();
+  }
+
+  /** A heredoc end marker that does not occur in the content. */
+  private static String delimiterFor(String content) {
+    String delimiter;
+    do {
+      delimiter = "POCKETLAB_EOF_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+    } while (content.contains(delimiter));
+    return delimiter;
+  }
+
+  private static String quote(String path) {
+    return "'" + path.replace("'", "'\\''") + "'";
+  }
+}

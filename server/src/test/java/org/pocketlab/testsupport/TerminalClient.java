@@ -45,8 +45,9 @@ public final class TerminalClient implements AutoCloseable {
         .setAllowOriginHeader(origin != null); // false: send no Origin at all, as a non-browser client might
     if (sessionCookie != null) options.addHeader("Cookie", "pocketlab_session=" + sessionCookie);
     if (origin != null) options.addHeader("Origin", origin);
-    WebSocket socket = client.connect(options).await(30, TimeUnit.SECONDS);
-    return new TerminalClient(client, socket);
+    // The handlers must be in place on the event loop as the socket opens: frames that arrive before
+    // them would be lost (the first status, or a whole repaint, comes within milliseconds).
+    return client.connect(options).map(socket -> new TerminalClient(client, socket)).await(30, TimeUnit.SECONDS);
   }
 
   public void type(String text) {

@@ -59,6 +59,15 @@ public final class ExampleRuns {
         });
   }
 
+  /** Restores the starter project in the learner's sandbox; refused while one of their runs is going. */
+  public Future<Void> reset(Person person, String course) {
+    if (running.containsKey(person.id())) {
+      return Future.failedFuture(new Problem(409, "A run is going",
+          "A run is going in your sandbox; wait for it or cancel it before resetting."));
+    }
+    return sandboxes.reset(new SandboxId(person.id().toString(), course));
+  }
+
   /** Frees the learner for the next run and records how this one ended. */
   public void finished(Started run, ExitStatus exit, boolean cancelled) {
     running.remove(run.person().id());

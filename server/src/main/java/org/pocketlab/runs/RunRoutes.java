@@ -34,6 +34,24 @@ public final class RunRoutes {
     router.post("/courses/:course/cards/:card/examples/:example/run")
         .handler(access.signedIn())
         .handler(this::run);
+    router.post("/courses/:course/sandbox/reset")
+        .handler(access.signedIn())
+        .handler(this::reset);
+  }
+
+  /** "Reset my sandbox" (the page asks for confirmation first): the workspace becomes the starter again. */
+  private void reset(RoutingContext ctx) {
+    Person person = Authentication.person(ctx).orElseThrow();
+    String course = ctx.pathParam("course");
+    if (catalog.course(course).isEmpty()) {
+      json(ctx, 404, new JsonObject().put("error", "No such course."));
+      return;
+    }
+    runs.reset(person, course)
+        .onSuccess(v -> json(ctx, 200, new JsonObject().put("reset", true)
+            .put("note", "Your sandbox was reset to the starter project.")))
+        .onFailure(e -> json(ctx, e instanceof Problem p ? p.status() : 503, new JsonObject().put("error",
+            e instanceof Problem ? e.getMessage() : "Your sandbox could not be reset: " + e.getMessage())));
   }
 
   private void run(RoutingContext ctx) {

@@ -127,6 +127,20 @@ class RunRoutesTest {
   }
 
   @Test
+  void resetRestoresTheStarterProject() {
+    Run changed = run("5-django-vs-flask-fastapi", 2); // appends rest_framework to config/settings.py
+    assertTrue(changed.output().contains("INSTALLED_APPS += [\"rest_framework\"]"), changed.output());
+    HttpResponse<String> reset = learner.post(COURSE + "/sandbox/reset", Map.of(), "X-CSRF-Token", csrf);
+    assertEquals(200, reset.statusCode(), reset.body());
+    assertEquals(403, learner.post(COURSE + "/sandbox/reset", Map.of()).statusCode(), "needs the CSRF token");
+    Run after = run("4-wsgi-vs-asgi", 1);
+    assertEquals(0, after.exit().getInteger("code"), after.output());
+    Run again = run("5-django-vs-flask-fastapi", 2);
+    assertTrue(again.output().contains("$ printf"),
+        "the starter settings came back, so the line had to be added again: " + again.output());
+  }
+
+  @Test
   void badRequestsAreRefusedClearly() {
     assertEquals(404, run("1-what-is-django", 7).status(), "no such example");
     assertEquals(404, run("10-qa-is-django-synchronous-or-asynchronous", 1).status(), "nothing to run");

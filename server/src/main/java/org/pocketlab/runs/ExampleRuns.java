@@ -50,7 +50,10 @@ public final class ExampleRuns {
     OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
     SandboxId id = new SandboxId(person.id().toString(), course);
     return sandboxes.exec(id, ExecSpec.of("bash", "-c", RunScript.of(recipe)))
-        .map(process -> new Started(person, course, recipe, process, startedAt))
+        .map(process -> {
+          process.input().end(); // a run takes no input: a command that reads stdin sees its end at once
+          return new Started(person, course, recipe, process, startedAt);
+        })
         .onFailure(e -> {
           running.remove(person.id());
           record(person, course, recipe, null, "failed", Duration.ZERO, startedAt);

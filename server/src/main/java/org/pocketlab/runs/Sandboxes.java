@@ -22,13 +22,11 @@ import org.slf4j.LoggerFactory;
 public final class Sandboxes {
   private static final Logger log = LoggerFactory.getLogger(Sandboxes.class);
 
-  private final SandboxRuntime runtime;
   private final SandboxManager manager;
   private final Terminals terminals;
   private final ExampleRuns runs;
 
-  private Sandboxes(SandboxRuntime runtime, SandboxManager manager, Terminals terminals, ExampleRuns runs) {
-    this.runtime = runtime;
+  private Sandboxes(SandboxManager manager, Terminals terminals, ExampleRuns runs) {
     this.manager = manager;
     this.terminals = terminals;
     this.runs = runs;
@@ -51,7 +49,7 @@ public final class Sandboxes {
       SandboxManager manager = new SandboxManager(vertx, runtime, settings.sandbox());
       manager.start().await(30, TimeUnit.SECONDS);
       return java.util.Optional.of(
-          new Sandboxes(runtime, manager, new Terminals(vertx, manager), new ExampleRuns(manager, database)));
+          new Sandboxes(manager, new Terminals(vertx, manager), new ExampleRuns(manager, database)));
     } catch (Exception e) {
       log.error("sandboxes unavailable: {}", e.getMessage());
       return java.util.Optional.empty();
@@ -73,6 +71,6 @@ public final class Sandboxes {
   /** Ends the shells and stops every sandbox; workspaces stay. */
   public Future<Void> stop() {
     terminals.closeAll();
-    return manager.close().eventually(() -> runtime.close());
+    return manager.close(); // closes the runtime too
   }
 }

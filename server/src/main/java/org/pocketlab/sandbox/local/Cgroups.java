@@ -93,7 +93,7 @@ final class Cgroups {
   private static Optional<Hierarchy> v1(
       List<Mount> mounts, Map<String, String> own, String controller, String parentName) {
     for (Mount m : mounts) {
-      if (!m.fsType().equals("cgroup") || !Set.of(m.superOptions().split(",")).contains(controller)) continue;
+      if (!m.fsType().equals("cgroup") || !List.of(m.superOptions().split(",")).contains(controller)) continue;
       for (Path base : candidates(m, Optional.ofNullable(own.get(controller)))) {
         Path parent = base.resolve(parentName);
         try {

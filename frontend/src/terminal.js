@@ -96,6 +96,7 @@
     '<div class="terminal-bar">' +
     '<h2 class="terminal-title" id="terminal-panel-title">Terminal</h2>' +
     '<span class="terminal-state" role="status"></span>' +
+    '<button type="button" class="terminal-reset button-quiet">Reset sandbox</button>' +
     '<button type="button" class="terminal-hide button-quiet" aria-label="Hide the terminal">Hide</button>' +
     "</div>" +
     '<div class="terminal-body">' +
@@ -138,6 +139,7 @@
       attempt: 0,
       retry: 0,
       note: "",
+      afterReady: "",
       pending: [],
       returnFocus: null,
     };
@@ -146,6 +148,7 @@
       setOpen(t, false, false);
       t.toggle.focus();
     });
+    panel.querySelector(".terminal-reset").addEventListener("click", function () { resetSandbox(t); });
     setState(t, "Not connected", "idle");
     attach(t);
     if (remembered()) setOpen(t, true, false);
@@ -364,7 +367,9 @@
       clearForReplay(t);
       t.ready = true;
       t.attempt = 0;
-      setState(t, note ? "Connected · " + note : "Connected", "ready");
+      var told = note || t.afterReady; // a note from the server, or one saved for this moment (a reset)
+      t.afterReady = "";
+      setState(t, told ? "Connected · " + told : "Connected", "ready");
       sendResize(t); // the panel may have been resized while connecting
       flushPending(t);
     } else if (message.state === "exited") {
@@ -546,6 +551,28 @@
       else startRun(figure, b);
     }
   });
+
+  /** "Reset my sandbox": after a confirmation, the workspace becomes the starter project again. */
+  function resetSandbox(t) {
+    var ok = window.confirm("Reset your sandbox for this course? Every file in your workspace is replaced by " +
+      "the starter project, and running programs stop. This cannot be undone.");
+    if (!ok) return;
+    setState(t, "Resetting your sandbox…", "connecting");
+    fetch(t.url.replace(/\/terminal$/, "/sandbox/reset"), {
+      method: "POST",
+      headers: { "X-CSRF-Token": csrfToken() },
+      credentials: "same-origin",
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        if (!response.ok) throw new Error(body.error || "The sandbox could not be reset (HTTP " + response.status + ").");
+        t.afterReady = body.note || "Your sandbox was reset to the starter project.";
+        if (t.ws) t.ws.close(); // the old shell ended with the sandbox: reconnecting starts a fresh one
+        setState(t, t.afterReady, "connecting");
+      });
+    }).catch(function (e) {
+      setState(t, e.message, "error");
+    });
+  }
 
   function csrfToken() {
     try {

@@ -110,6 +110,16 @@ class TerminalBrowserTest {
     assertTrue(rows().contains("42"), "the terminal still shows the earlier output: " + rows());
     assertEquals("ready", panelState());
     assertEquals(1L, js("return window.__terminalSockets;"), "one WebSocket for both cards");
+
+    // Reset my sandbox: asks first, then the workspace is the starter project again and a new shell comes.
+    browser.findElement(By.cssSelector("#terminal-panel .terminal-reset")).click();
+    browser.switchTo().alert().dismiss();
+    assertEquals("ready", panelState(), "dismissing the question changes nothing");
+    browser.findElement(By.cssSelector("#terminal-panel .terminal-reset")).click();
+    browser.switchTo().alert().accept();
+    waitFor(SANDBOX_START, "a fresh shell after the reset", d -> "ready".equals(panelState())
+        && String.valueOf(js("return document.querySelector('#terminal-panel .terminal-state').textContent;"))
+            .contains("reset"));
     assertNoConsoleErrors();
   }
 

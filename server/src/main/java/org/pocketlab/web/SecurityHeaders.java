@@ -13,8 +13,14 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class SecurityHeaders implements Handler<RoutingContext> {
   static final String STYLE_NONCE = "pocketlab.styleNonce";
-  private static final ThreadLocal<java.security.SecureRandom> RANDOM =
-      ThreadLocal.withInitial(java.security.SecureRandom::new);
+  // One DRBG per event-loop thread: the platform default (NativePRNG) serialises all threads on one lock.
+  private static final ThreadLocal<java.security.SecureRandom> RANDOM = ThreadLocal.withInitial(() -> {
+    try {
+      return java.security.SecureRandom.getInstance("DRBG");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      return new java.security.SecureRandom();
+    }
+  });
 
   private final boolean https;
   private final String policyStart;

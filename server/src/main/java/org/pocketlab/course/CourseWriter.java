@@ -1,18 +1,19 @@
 package org.pocketlab.course;
 
+import org.pocketlab.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
+
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
+
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
+
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
@@ -79,7 +80,7 @@ public final class CourseWriter {
       swap(fresh, target);
     } catch (Throwable e) {
       try {
-        deleteTree(fresh);
+        FileTrees.delete(fresh);
       } catch (IOException cleanup) {
         e.addSuppressed(cleanup);
       }
@@ -114,7 +115,7 @@ public final class CourseWriter {
       Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE); // put the old content back
       throw e;
     }
-    deleteTree(aside);
+    FileTrees.delete(aside);
   }
 
   private static Path createSibling(Path target, String purpose) throws IOException {
@@ -140,29 +141,5 @@ public final class CourseWriter {
     byte[] bytes = new byte[6];
     RANDOM.nextBytes(bytes);
     return target.resolveSibling("." + target.getFileName() + "." + purpose + "-" + HexFormat.of().formatHex(bytes));
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) return;
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-        if (e != null) throw e;
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-        if (e instanceof NoSuchFileException) return FileVisitResult.CONTINUE;
-        throw e;
-      }
-    });
   }
 }

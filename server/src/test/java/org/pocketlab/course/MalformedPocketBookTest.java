@@ -115,7 +115,7 @@ class MalformedPocketBookTest {
     Path book = Files.write(dir.resolve("latin1.txt"), "Caf\u00e9".getBytes(StandardCharsets.ISO_8859_1));
     CourseFormatException e = assertThrows(CourseFormatException.class, () -> PocketBookImporter.importFile(book, "x"));
     assertEquals("latin1.txt: not UTF-8 text", e.getMessage());
-    CourseWriter.deleteTree(dir);
+    org.pocketlab.FileTrees.delete(dir);
   }
 
   @Test

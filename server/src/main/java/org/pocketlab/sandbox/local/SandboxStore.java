@@ -1,5 +1,6 @@
 package org.pocketlab.sandbox.local;
 
+import org.pocketlab.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -190,7 +191,7 @@ final class SandboxStore {
       Files.move(workspace(id), dir.resolve(OLD), StandardCopyOption.ATOMIC_MOVE);
     }
     Files.move(dir.resolve(FRESH), workspace(id), StandardCopyOption.ATOMIC_MOVE);
-    deleteTree(dir.resolve(OLD));
+    FileTrees.delete(dir.resolve(OLD));
   }
 
   /**
@@ -209,8 +210,8 @@ final class SandboxStore {
         Files.move(old, ws, StandardCopyOption.ATOMIC_MOVE);
       }
     }
-    deleteTree(fresh);
-    deleteTree(old);
+    FileTrees.delete(fresh);
+    FileTrees.delete(old);
   }
 
   /** Bytes in regular files under the workspace (sizes as files report them; links not followed). */
@@ -257,7 +258,7 @@ final class SandboxStore {
   }
 
   private void copyStarter(Path target, int uid) throws IOException {
-    deleteTree(target);
+    FileTrees.delete(target);
     try (Stream<Path> paths = Files.walk(starter)) {
       for (Path source : paths.toList()) {
         Path rel = starter.relativize(source);
@@ -283,25 +284,6 @@ final class SandboxStore {
         }
       }
     }
-  }
-
-  /** Deletes a tree without following links (only ever on workspaces whose processes are all dead). */
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) return;
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-        if (exc != null) throw exc;
-        Files.delete(d);
-        return FileVisitResult.CONTINUE;
-      }
-    });
   }
 
   private void writeEtc(String name, String content) throws IOException {

@@ -71,10 +71,13 @@ public final class ExampleRuns {
     return sandboxes.reset(new SandboxId(person.id().toString(), course));
   }
 
-  /** Frees the learner for the next run and records how this one ended. */
-  public void finished(Started run, ExitStatus exit, boolean cancelled) {
+  /**
+   * Frees the learner for the next run and records how this one ended. Completes once recorded (or once
+   * recording failed, which is logged): the route ends its response then, so the page reloaded next shows it.
+   */
+  public Future<Void> finished(Started run, ExitStatus exit, boolean cancelled) {
     running.remove(run.person().id());
-    record(run.person(), run.course(), run.recipe(), exit.code(), cancelled ? "cancelled" : outcome(exit),
+    return record(run.person(), run.course(), run.recipe(), exit.code(), cancelled ? "cancelled" : outcome(exit),
         exit.duration(), run.startedAt());
   }
 
@@ -82,9 +85,9 @@ public final class ExampleRuns {
     return exit.reason().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
   }
 
-  private void record(Person person, String course, RunRecipe recipe, Integer code, String outcome, Duration took,
-      OffsetDateTime startedAt) {
-    database.query(dsl -> dsl.insertInto(EXAMPLE_RUN)
+  private Future<Void> record(Person person, String course, RunRecipe recipe, Integer code, String outcome,
+      Duration took, OffsetDateTime startedAt) {
+    return database.query(dsl -> dsl.insertInto(EXAMPLE_RUN)
             .set(EXAMPLE_RUN.ID, UUID.randomUUID())
             .set(EXAMPLE_RUN.USER_ID, person.id())
             .set(EXAMPLE_RUN.COURSE_ID, course)
@@ -95,6 +98,8 @@ public final class ExampleRuns {
             .set(EXAMPLE_RUN.DURATION_MS, (int) Math.min(Integer.MAX_VALUE, took.toMillis()))
             .set(EXAMPLE_RUN.STARTED_AT, startedAt)
             .execute())
-        .onFailure(e -> log.error("run of {} could not be recorded", person.username(), e));
+        .onFailure(e -> log.error("run of {} could not be recorded", person.username(), e))
+        .<Void>mapEmpty()
+        .otherwiseEmpty();
   }
 }

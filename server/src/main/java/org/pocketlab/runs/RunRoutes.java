@@ -85,21 +85,20 @@ public final class RunRoutes {
         }
       });
       var output = run.process().output();
+      // In place before the first write: set only on seeing the queue full, it could miss the drain.
+      response.drainHandler(x -> output.resume());
       output.handler(chunk -> {
         String decoded = text.decode(chunk);
         if (!decoded.isEmpty()) response.write(new JsonObject().put("out", decoded).encode() + "\n");
-        if (response.writeQueueFull()) {
-          output.pause();
-          response.drainHandler(x -> output.resume());
-        }
+        if (response.writeQueueFull()) output.pause();
       });
-      output.endHandler(v -> run.process().exit().onSuccess(exit -> {
-        runs.finished(run, exit, cancelled[0]);
-        if (response.closed()) return;
-        String rest = text.finish();
-        if (!rest.isEmpty()) response.write(new JsonObject().put("out", rest).encode() + "\n");
-        response.end(new JsonObject().put("exit", exitJson(exit)).encode() + "\n");
-      }));
+      output.endHandler(v -> run.process().exit().onSuccess(exit -> runs.finished(run, exit, cancelled[0])
+          .onComplete(recorded -> {
+            if (response.closed()) return;
+            String rest = text.finish();
+            if (!rest.isEmpty()) response.write(new JsonObject().put("out", rest).encode() + "\n");
+            response.end(new JsonObject().put("exit", exitJson(exit)).encode() + "\n");
+          })));
     });
   }
 

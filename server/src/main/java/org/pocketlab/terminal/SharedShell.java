@@ -28,7 +28,7 @@ final class SharedShell {
   private final Scrollback scrollback = new Scrollback(SCROLLBACK_BYTES);
   private final Set<ServerWebSocket> sockets = new LinkedHashSet<>();
   private final Set<ServerWebSocket> congested = new HashSet<>();
-  private boolean ended;
+  private volatile boolean ended;
 
   SharedShell(SandboxId id, SandboxProcess process, Context context, Runnable onEnd) {
     this.id = id;
@@ -58,6 +58,11 @@ final class SharedShell {
   Future<Void> attach(ServerWebSocket ws) {
     return onContext(() -> {
       if (ended) throw new IllegalStateException("the shell has ended");
+      // The drain handler goes in before the first write: Vert.x fires it once, as the queue empties, and a
+      // handler set only after seeing the queue full can miss that moment and leave the shell paused for good.
+      ws.drainHandler(v -> context.runOnContext(x -> {
+        if (congested.remove(ws)) resumeIfClear();
+      }));
       Buffer screen = scrollback.snapshot();
       if (screen.length() > 0) ws.writeBinaryMessage(screen);
       sockets.add(ws);
@@ -72,10 +77,9 @@ final class SharedShell {
     });
   }
 
+  /** Straight to the process's input queue, which is thread-safe: a keystroke skips a hop to the shell's context. */
   void input(Buffer keys) {
-    context.runOnContext(v -> {
-      if (!ended) process.input().write(keys);
-    });
+    if (!ended) process.input().write(keys);
   }
 
   void resize(int cols, int rows) {
@@ -92,12 +96,7 @@ final class SharedShell {
     scrollback.append(chunk);
     for (ServerWebSocket ws : sockets) {
       ws.writeBinaryMessage(chunk);
-      if (ws.writeQueueFull() && congested.add(ws)) {
-        process.output().pause();
-        ws.drainHandler(v -> context.runOnContext(x -> {
-          if (congested.remove(ws)) resumeIfClear();
-        }));
-      }
+      if (ws.writeQueueFull() && congested.add(ws)) process.output().pause();
     }
   }
 

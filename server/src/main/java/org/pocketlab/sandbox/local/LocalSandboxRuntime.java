@@ -1,5 +1,6 @@
 package org.pocketlab.sandbox.local;
 
+import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -35,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import org.pocketlab.sandbox.ExecSpec;
 import org.pocketlab.sandbox.ExitStatus;
 import org.pocketlab.sandbox.ExitStatus.Reason;
@@ -371,9 +373,12 @@ public final class LocalSandboxRuntime implements SandboxRuntime {
       long oomAtStart = group == null ? -1 : group.oomKills();
       String name = "sandbox-" + processCounter.incrementAndGet() + "-" + id.owner();
       LocalProcess[] self = new LocalProcess[1];
-      ProcessOutput out = new ProcessOutput(vertx, process.getInputStream(), outputLimit,
+      InputStream stdout = process.getInputStream();
+      Optional<PtyMaster> master = process instanceof PtyProcess ptyProcess ? PtyMaster.of(ptyProcess) : Optional.empty();
+      IntSupplier ready = master.<IntSupplier>map(m -> m::readyBytes).orElseGet(() -> ProcessOutput.availableOn(stdout));
+      ProcessOutput out = new ProcessOutput(vertx, stdout, ready, outputLimit,
           () -> self[0].killFor(Reason.OUTPUT_LIMIT));
-      ProcessInput in = new ProcessInput(vertx, process.getOutputStream(), !pty, name + "-in");
+      ProcessInput in = new ProcessInput(vertx, process.getOutputStream(), !pty, name + "-in", master.orElse(null));
       LocalProcess lp = new LocalProcess(id, process, out, in, caller, oomAtStart);
       self[0] = lp;
       sb.processes.add(lp);

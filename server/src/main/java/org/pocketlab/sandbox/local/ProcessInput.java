@@ -6,6 +6,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.streams.WriteStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,6 +30,7 @@ final class ProcessInput implements WriteStream<Buffer> {
   private final OutputStream out;
   private final boolean closeOnEnd;
   private final String threadName;
+  private final PtyMaster direct;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition wake = lock.newCondition();
@@ -47,12 +49,14 @@ final class ProcessInput implements WriteStream<Buffer> {
    * @param closeOnEnd true for a pipe: {@link #end()} closes it (EOF for the process), and so does the end of
    *     the process. False for a PTY, whose master is one descriptor for both directions: closing it here
    *     would cut the output still being read, so the output side alone closes it.
+   * @param direct the PTY master, for single keystrokes written at once when nothing is queued; null for none
    */
-  ProcessInput(Vertx vertx, OutputStream out, boolean closeOnEnd, String threadName) {
+  ProcessInput(Vertx vertx, OutputStream out, boolean closeOnEnd, String threadName, PtyMaster direct) {
     this.vertx = vertx;
     this.out = out;
     this.closeOnEnd = closeOnEnd;
     this.threadName = threadName;
+    this.direct = direct;
   }
 
   /** The process has ended: fail what is queued, refuse further writes, let the writer thread go. */
@@ -95,12 +99,21 @@ final class ProcessInput implements WriteStream<Buffer> {
 
   private Future<Void> enqueue(Buffer data) {
     Context context = currentContext();
-    Promise<Void> promise = Promise.promise();
+    // Bound to the writer's context, so listeners run there; completed straight from the writer thread, so a
+    // write nobody listens to (a keystroke) costs no extra task on the event loop.
+    Promise<Void> promise = ((ContextInternal) context).promise();
     lock.lock();
     try {
       if (closedBecause != null || ended) {
         String why = closedBecause != null ? closedBecause : "The input was already ended";
         return Future.failedFuture(new IOException(why));
+      }
+      // A keystroke with nothing queued ahead of it goes straight in (it can't block: see PtyMaster), saving the
+      // hand-over to the writer thread on every key typed. Anything else keeps its place in the queue.
+      if (direct != null && data != null && data.length() == 1 && queue.isEmpty()
+          && direct.tryWriteByte(data.getByte(0))) {
+        promise.complete();
+        return promise.future();
       }
       if (data == null) ended = true;
       queue.add(new Item(data, promise, context));
@@ -178,10 +191,8 @@ final class ProcessInput implements WriteStream<Buffer> {
   }
 
   private static void complete(Item item, Throwable failure) {
-    item.context().runOnContext(v -> {
-      if (failure == null) item.done().tryComplete();
-      else item.done().tryFail(failure);
-    });
+    if (failure == null) item.done().tryComplete();
+    else item.done().tryFail(failure);
   }
 
   private void closeQuietly() {

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,13 +28,15 @@ import org.slf4j.LoggerFactory;
 final class ProcessOutput implements ReadStream<Buffer> {
 
   private static final Logger log = LoggerFactory.getLogger(ProcessOutput.class);
-  static final int CHUNK = 8192;
+  /** At most this much goes into one chunk: one read, plus whatever was already waiting behind it. */
+  static final int CHUNK = 32 * 1024;
   static final int MAX_PENDING = 4;
   /** After the process ended, leftover output waits this long for demand before it is dropped. */
   static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(60);
 
   private final Vertx vertx;
   private final InputStream in;
+  private final IntSupplier ready;
   private final long limit;
   private final Runnable onLimit;
 
@@ -53,14 +56,27 @@ final class ProcessOutput implements ReadStream<Buffer> {
   private long total;
 
   /**
+   * @param ready bytes waiting to be read without blocking (0 when unknown)
    * @param limit bytes to forward at most; at the limit the chunk is cut, {@code onLimit} runs (it kills the
    *     process) and the stream ends
    */
-  ProcessOutput(Vertx vertx, InputStream in, long limit, Runnable onLimit) {
+  ProcessOutput(Vertx vertx, InputStream in, IntSupplier ready, long limit, Runnable onLimit) {
     this.vertx = vertx;
     this.in = in;
+    this.ready = ready;
     this.limit = limit;
     this.onLimit = onLimit;
+  }
+
+  /** Readiness of a pipe: {@link InputStream#available()} (FIONREAD underneath); 0 once it is closed. */
+  static IntSupplier availableOn(InputStream in) {
+    return () -> {
+      try {
+        return in.available();
+      } catch (IOException e) {
+        return 0;
+      }
+    };
   }
 
   void start(String threadName) {
@@ -104,10 +120,25 @@ final class ProcessOutput implements ReadStream<Buffer> {
   private void readLoop() {
     byte[] buf = new byte[CHUNK];
     try {
-      while (awaitDemand()) {
-        int n = in.read(buf);
+      boolean endAfterThis = false;
+      while (!endAfterThis && awaitDemand()) {
+        int n = in.read(buf, 0, buf.length);
         if (n < 0) break;
         if (n == 0) continue;
+        // Take what is already waiting behind this read too (never waiting for more): under a flood that means
+        // fewer, larger chunks, so fewer hand-overs to the event loop and fewer WebSocket frames.
+        try {
+          while (n < buf.length && ready.getAsInt() > 0) {
+            int more = in.read(buf, n, buf.length - n);
+            if (more < 0) {
+              endAfterThis = true;
+              break;
+            }
+            n += more;
+          }
+        } catch (IOException e) {
+          endAfterThis = true; // deliver what was read, then end as the outer read would have
+        }
         int keep = n;
         boolean atLimit = false;
         lock.lock();
@@ -190,7 +221,13 @@ final class ProcessOutput implements ReadStream<Buffer> {
       try {
         if (demand > 0 && handler != null && !pending.isEmpty()) {
           next = pending.poll();
-          if (demand != Long.MAX_VALUE) demand--;
+          if (demand == Long.MAX_VALUE) {
+            // Unbounded demand: hand over everything read so far as one item. Fewer, larger WebSocket frames
+            // make a flood cheaper to forward; chunk boundaries mean nothing in a byte stream anyway.
+            while (!pending.isEmpty()) next.appendBuffer(pending.poll());
+          } else {
+            demand--;
+          }
           h = handler;
           wake.signalAll();
         } else {

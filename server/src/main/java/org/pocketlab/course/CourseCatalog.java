@@ -40,6 +40,16 @@ public final class CourseCatalog {
     return Optional.ofNullable(byId.get(courseId)).flatMap(e -> e.recipes().find(card, example));
   }
 
+  /** The card's exercise with its check, if it has one. */
+  public Optional<Exercise> exercise(String courseId, int card) {
+    return Optional.ofNullable(byId.get(courseId)).flatMap(e -> e.recipes().exercise(card));
+  }
+
+  /** Files written beside every check of the course (by name), e.g. the helper module the checks import. */
+  public Map<String, String> checkSupport(String courseId) {
+    return Optional.ofNullable(byId.get(courseId)).map(e -> e.recipes().checkSupport()).orElse(Map.of());
+  }
+
   public Optional<CourseSearch> search(String courseId) {
     return Optional.ofNullable(byId.get(courseId)).map(Entry::search);
   }

@@ -1,0 +1,2 @@
+python manage.py makemigrations core
+python manage.py migrate

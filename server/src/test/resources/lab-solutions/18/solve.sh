@@ -1,0 +1,1 @@
+printf '\nMIDDLEWARE += ["core.middleware.RequestIdMiddleware"]\n' >> config/settings.py

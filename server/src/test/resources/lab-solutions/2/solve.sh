@@ -1,0 +1,2 @@
+python manage.py startapp blog
+printf '\nINSTALLED_APPS += ["blog"]\n' >> config/settings.py

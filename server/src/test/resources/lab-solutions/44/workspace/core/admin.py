@@ -1,0 +1,1 @@
+"""The admin of core's models (none yet)."""

@@ -1,0 +1,1 @@
+"""core's models (none yet)."""

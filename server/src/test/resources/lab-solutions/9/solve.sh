@@ -1,0 +1,1 @@
+python -c 'import platform; print(platform.python_version())' > .python-version

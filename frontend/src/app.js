@@ -82,6 +82,26 @@
     }
   });
 
+  // Flashcards: Space or Enter shows the answer, then 1–4 grade it (Again, Hard, Good, Easy). Without
+  // JavaScript the answer is a plain <details> and the grades are the form's buttons.
+  document.addEventListener("keydown", function (event) {
+    var reveal = document.querySelector("main .flashcard-reveal");
+    if (!reveal || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || event.repeat
+        || typing(event)) return;
+    var summary = reveal.querySelector("summary");
+    if (!reveal.open && (event.key === " " || event.key === "Enter")) {
+      if (event.target !== summary && event.target.closest("a, button, summary")) return; // keeps its own keys
+      event.preventDefault();
+      reveal.open = true;
+    } else if (reveal.open && /^[1-4]$/.test(event.key) && !reveal.dataset.graded) {
+      var button = reveal.querySelector("button[data-grade-key='" + event.key + "']");
+      if (!button) return;
+      event.preventDefault();
+      reveal.dataset.graded = "true"; // one grade per card, however often the key is pressed
+      button.click();
+    }
+  });
+
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   // After a boosted navigation: enhance the new lesson and move focus to its heading for screen readers.
   document.addEventListener("htmx:afterSettle", function (event) {
@@ -92,4 +112,35 @@
     if (heading) heading.focus({ preventScroll: true });
   });
   document.addEventListener("htmx:historyRestore", function () { enhance(document); });
+
+  // Live dashboards: an element with data-live-url subscribes to the server's events (EventSource) and
+  // swaps each row it receives in place of the element with the same id. The note that comes with a row
+  // goes to a polite live region, so screen readers hear what changed.
+  var liveSources = [];
+  function connectLive() {
+    liveSources = liveSources.filter(function (entry) {
+      if (document.body.contains(entry.element)) return true;
+      entry.source.close(); // the dashboard was navigated away from
+      return false;
+    });
+    document.querySelectorAll("[data-live-url]").forEach(function (element) {
+      if (!window.EventSource || liveSources.some(function (e) { return e.element === element; })) return;
+      var source = new EventSource(element.dataset.liveUrl);
+      source.addEventListener("row", function (event) {
+        var template = document.createElement("template");
+        template.innerHTML = event.data;
+        Array.prototype.forEach.call(template.content.querySelectorAll("[id]"), function (fresh) {
+          var old = document.getElementById(fresh.id);
+          if (!old) return;
+          old.replaceWith(fresh);
+          var note = document.getElementById("dashboard-live");
+          if (note && fresh.dataset.liveNote) note.textContent = fresh.dataset.liveNote;
+        });
+      });
+      liveSources.push({ element: element, source: source });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", connectLive);
+  document.addEventListener("htmx:afterSettle", connectLive);
+  document.addEventListener("htmx:historyRestore", connectLive);
 })();

@@ -4,12 +4,13 @@ import java.util.Arrays;
 import java.util.List;
 import org.pocketlab.config.InvalidSettingException;
 import org.pocketlab.config.Settings;
+import org.pocketlab.cohort.SeedCohortCommand;
 import org.pocketlab.course.ImportCourseCommand;
 
-/** Command line entry: {@code serve} (the default) or {@code import-course FILE --out DIR}. */
+/** Command line entry: {@code serve} (the default), {@code import-course FILE --out DIR} or {@code seed-cohort}. */
 public final class Main {
   private static final String USAGE =
-      "usage: pocketlab [serve] | pocketlab import-course FILE --out DIR [--id ID]";
+      "usage: pocketlab [serve] | pocketlab import-course FILE --out DIR [--id ID] | pocketlab seed-cohort [OPTIONS]";
 
   public static void main(String[] args) {
     // Read once by logback when the first logger is created; serve() may switch it to JSON.
@@ -19,6 +20,7 @@ public final class Main {
     switch (command) {
       case "serve" -> serve();
       case "import-course" -> System.exit(ImportCourseCommand.run(rest, System.out, System.err));
+      case "seed-cohort" -> System.exit(SeedCohortCommand.run(rest, System.getenv(), System.out, System.err));
       case "-h", "--help", "help" -> System.out.println(USAGE);
       default -> {
         System.err.println("pocketlab: unknown command '" + command + "'\n" + USAGE);

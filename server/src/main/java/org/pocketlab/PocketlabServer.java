@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -30,6 +31,14 @@ import org.pocketlab.db.CourseRegistry;
 import org.pocketlab.db.Database;
 import org.pocketlab.db.DbSettings;
 import org.pocketlab.db.LocalPostgres;
+import org.pocketlab.cohort.DashboardQueries;
+import org.pocketlab.cohort.LiveDashboards;
+import org.pocketlab.progress.EventKind;
+import org.pocketlab.progress.ProgressEvent;
+import org.pocketlab.progress.ProgressEvents;
+import org.pocketlab.runs.CheckResult;
+import org.pocketlab.runs.ExerciseChecks;
+import org.pocketlab.progress.ProgressListener;
 import org.pocketlab.web.WebApp;
 import org.pocketlab.web.WebVerticle;
 import org.slf4j.Logger;
@@ -48,18 +57,22 @@ public final class PocketlabServer {
   private final Authentication auth;
   private final Optional<Sandboxes> sandboxes;
   private final Database database;
+  private final ProgressEvents progress;
+  private final ProgressListener progressListener;
   private final LocalPostgres localPostgres;
   private final int port;
   private volatile boolean stopped;
 
   private PocketlabServer(
       Vertx vertx, WebApp webApp, Authentication auth, Optional<Sandboxes> sandboxes, Database database,
-      LocalPostgres localPostgres, int port) {
+      ProgressEvents progress, ProgressListener progressListener, LocalPostgres localPostgres, int port) {
     this.vertx = vertx;
     this.webApp = webApp;
     this.auth = auth;
     this.sandboxes = sandboxes;
     this.database = database;
+    this.progress = progress;
+    this.progressListener = progressListener;
     this.localPostgres = localPostgres;
     this.port = port;
   }
@@ -82,6 +95,7 @@ public final class PocketlabServer {
         .withMetrics(new MicrometerMetricsFactory(metrics))
         .build();
     Database database = null;
+    ProgressListener progressListener = null;
     try {
       database = Database.open(vertx, db);
       for (Course course : catalog.courses()) {
@@ -91,7 +105,12 @@ public final class PocketlabServer {
       Authentication auth = new Authentication(vertx, settings, database);
       auth.startHousekeeping(vertx);
       Optional<Sandboxes> sandboxes = Sandboxes.start(vertx, settings, database);
-      WebApp app = new WebApp(settings, catalog, database, metrics, auth, sandboxes);
+      ProgressEvents progress = new ProgressEvents(database);
+      sandboxes.ifPresent(s -> s.runs().onRecorded(progress::recordRun));
+      sandboxes.ifPresent(s -> s.checks().onChecked(check -> progress.record(checkEvent(check))));
+      progressListener = ProgressListener.start(vertx, db);
+      LiveDashboards live = new LiveDashboards(vertx, database, catalog, new DashboardQueries(settings.stuck()));
+      WebApp app = new WebApp(settings, catalog, database, metrics, auth, sandboxes, progress, live);
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
       vertx.deployVerticle(() -> new WebVerticle(app, settings.httpHost(), port),
               new DeploymentOptions().setInstances(instances))
@@ -99,8 +118,10 @@ public final class PocketlabServer {
       log.info("pocketlab serving {} course(s) on {} (port {}, {} event loops) after {} ms",
           catalog.courses().size(), settings.publicUrl(), port, instances,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
-      return new PocketlabServer(vertx, app, auth, sandboxes, database, localPostgres, port);
+      return new PocketlabServer(vertx, app, auth, sandboxes, database, progress, progressListener, localPostgres,
+          port);
     } catch (Exception e) {
+      if (progressListener != null) progressListener.close();
       if (database != null) database.close();
       vertx.close();
       if (localPostgres != null) localPostgres.close();
@@ -127,6 +148,7 @@ public final class PocketlabServer {
     stopped = true;
     log.info("pocketlab stopping");
     auth.stop(vertx);
+    progressListener.close(); // before Vert.x: it publishes on the event bus
     sandboxes.ifPresent(s -> {
       try {
         s.stop().await(30, TimeUnit.SECONDS);
@@ -144,7 +166,8 @@ public final class PocketlabServer {
     log.info("pocketlab stopped");
   }
 
-  private static List<Course> loadCourses(Settings settings) {
+  /** The courses to serve (bundled, or POCKETLAB_COURSES_DIR); also used by the seed command. */
+  public static List<Course> loadCourses(Settings settings) {
     try {
       return settings.coursesDir().isPresent()
           ? CourseLoader.loadAll(settings.coursesDir().get())
@@ -169,12 +192,27 @@ public final class PocketlabServer {
     }
   }
 
+  /** A learner's exercise check as a progress event (its id is the check's, so a retry counts once). */
+  private static ProgressEvent checkEvent(ExerciseChecks.Checked check) {
+    CheckResult result = check.result();
+    return new ProgressEvent(check.id(), check.person().id(), check.course(), check.card(),
+        result.passed() ? EventKind.CHECK_PASSED : EventKind.CHECK_FAILED,
+        new JsonObject().put("reason", result.reason()).put("exitCode", result.exit().code())
+            .put("durationMs", result.took().toMillis()));
+  }
+
+  /** Where progress events are recorded (runs, checks, flashcards, page views). */
+  public ProgressEvents progress() {
+    return progress;
+  }
+
   /** The running sandboxes, if this server has them (tests reach the manager through this). */
   public Optional<Sandboxes> sandboxes() {
     return sandboxes;
   }
 
-  private static LocalPostgres startLocalPostgres(Settings settings) {
+  /** The embedded PostgreSQL under the data dir; also used by the seed command. */
+  public static LocalPostgres startLocalPostgres(Settings settings) {
     try {
       return LocalPostgres.start(settings.dataDir().resolve("postgres"));
     } catch (Exception e) {

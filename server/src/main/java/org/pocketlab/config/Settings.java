@@ -26,7 +26,9 @@ public record Settings(
     OidcSettings oidc,
     SessionSettings sessions,
     org.pocketlab.sandbox.SandboxSettings sandbox,
-    Path sandboxStarter) {
+    Path sandboxStarter,
+    org.pocketlab.sandbox.kubernetes.KubernetesSettings kubernetes,
+    StuckSettings stuck) {
 
   public static Settings fromEnvironment() {
     return from(System.getenv());
@@ -55,7 +57,10 @@ public record Settings(
         OidcSettings.from(env),
         SessionSettings.from(env),
         org.pocketlab.sandbox.SandboxSettings.fromEnv(vars),
-        env.path("POCKETLAB_SANDBOX_STARTER", "sandbox-images/django/starter"));
+        env.path("POCKETLAB_SANDBOX_STARTER", "sandbox-images/django/starter"),
+        org.pocketlab.sandbox.kubernetes.KubernetesSettings.fromEnv(vars,
+            "kubernetes".equalsIgnoreCase(vars.getOrDefault("POCKETLAB_SANDBOX_RUNTIME", "").trim())),
+        StuckSettings.from(env));
   }
 
   /** Cookies and HSTS only make sense when people reach us over https. */

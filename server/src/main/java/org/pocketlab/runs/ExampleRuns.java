@@ -9,6 +9,8 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import org.jooq.DSLContext;
 import org.pocketlab.Problem;
 import org.pocketlab.auth.Person;
 import org.pocketlab.course.RunRecipe;
@@ -32,10 +34,23 @@ public final class ExampleRuns {
   private final SandboxManager sandboxes;
   private final Database database;
   private final Map<UUID, Boolean> running = new ConcurrentHashMap<>();
+  private volatile BiConsumer<DSLContext, Recorded> onRecorded = (tx, run) -> {};
 
   public ExampleRuns(SandboxManager sandboxes, Database database) {
     this.sandboxes = sandboxes;
     this.database = database;
+  }
+
+  /** A run as recorded in {@code example_run}. */
+  public record Recorded(UUID id, Person person, String course, int card, int example, Integer exitCode,
+      String outcome, Duration took) {}
+
+  /**
+   * Also does {@code listener} inside the transaction that records each run that started (progress counts
+   * runs this way, so a run and its progress event are stored together or not at all).
+   */
+  public void onRecorded(BiConsumer<DSLContext, Recorded> listener) {
+    this.onRecorded = listener;
   }
 
   /** A run that started; {@link #finished} must be called with how it ended. */
@@ -60,6 +75,15 @@ public final class ExampleRuns {
           log.warn("run of card {} example {} for {} could not start: {}", recipe.card(), recipe.example(),
               person.username(), e.getMessage());
         });
+  }
+
+  /** Exercise checks take the same turn as runs: one run or check at a time per learner. */
+  boolean claimTurn(UUID learner) {
+    return running.putIfAbsent(learner, Boolean.TRUE) == null;
+  }
+
+  void releaseTurn(UUID learner) {
+    running.remove(learner);
   }
 
   /** Restores the starter project in the learner's sandbox; refused while one of their runs is going. */
@@ -87,17 +111,25 @@ public final class ExampleRuns {
 
   private Future<Void> record(Person person, String course, RunRecipe recipe, Integer code, String outcome,
       Duration took, OffsetDateTime startedAt) {
-    return database.query(dsl -> dsl.insertInto(EXAMPLE_RUN)
-            .set(EXAMPLE_RUN.ID, UUID.randomUUID())
-            .set(EXAMPLE_RUN.USER_ID, person.id())
-            .set(EXAMPLE_RUN.COURSE_ID, course)
-            .set(EXAMPLE_RUN.CARD_NUMBER, recipe.card())
-            .set(EXAMPLE_RUN.EXAMPLE_INDEX, recipe.example())
-            .set(EXAMPLE_RUN.EXIT_CODE, code)
-            .set(EXAMPLE_RUN.OUTCOME, outcome)
-            .set(EXAMPLE_RUN.DURATION_MS, (int) Math.min(Integer.MAX_VALUE, took.toMillis()))
-            .set(EXAMPLE_RUN.STARTED_AT, startedAt)
-            .execute())
+    UUID id = UUID.randomUUID();
+    return database.transaction(dsl -> {
+          dsl.insertInto(EXAMPLE_RUN)
+              .set(EXAMPLE_RUN.ID, id)
+              .set(EXAMPLE_RUN.USER_ID, person.id())
+              .set(EXAMPLE_RUN.COURSE_ID, course)
+              .set(EXAMPLE_RUN.CARD_NUMBER, recipe.card())
+              .set(EXAMPLE_RUN.EXAMPLE_INDEX, recipe.example())
+              .set(EXAMPLE_RUN.EXIT_CODE, code)
+              .set(EXAMPLE_RUN.OUTCOME, outcome)
+              .set(EXAMPLE_RUN.DURATION_MS, (int) Math.min(Integer.MAX_VALUE, took.toMillis()))
+              .set(EXAMPLE_RUN.STARTED_AT, startedAt)
+              .execute();
+          if (!"failed".equals(outcome)) { // "failed": it never started, which is no practice
+            onRecorded.accept(dsl, new Recorded(id, person, course, recipe.card(), recipe.example(), code, outcome,
+                took));
+          }
+          return null;
+        })
         .onFailure(e -> log.error("run of {} could not be recorded", person.username(), e))
         .<Void>mapEmpty()
         .otherwiseEmpty();

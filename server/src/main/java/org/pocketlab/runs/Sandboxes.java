@@ -9,6 +9,7 @@ import org.pocketlab.db.Database;
 import org.pocketlab.sandbox.SandboxManager;
 import org.pocketlab.sandbox.SandboxRuntime;
 import org.pocketlab.sandbox.SandboxSettings;
+import org.pocketlab.sandbox.kubernetes.KubernetesSandboxRuntime;
 import org.pocketlab.sandbox.local.LocalSandboxRuntime;
 import org.pocketlab.terminal.Terminals;
 import org.slf4j.Logger;
@@ -25,27 +26,29 @@ public final class Sandboxes {
   private final SandboxManager manager;
   private final Terminals terminals;
   private final ExampleRuns runs;
+  private final ExerciseChecks checks;
 
   private Sandboxes(SandboxManager manager, Terminals terminals, ExampleRuns runs) {
     this.manager = manager;
     this.terminals = terminals;
     this.runs = runs;
+    this.checks = new ExerciseChecks(manager, runs);
   }
 
   /** Starts the configured runtime (blocking: called once at boot, off any event loop). */
   public static java.util.Optional<Sandboxes> start(Vertx vertx, Settings settings, Database database) {
-    if (settings.sandbox().runtime() != SandboxSettings.RuntimeKind.LOCAL) {
-      log.error("sandboxes unavailable: the {} runtime is not part of this build", settings.sandbox().runtime());
-      return java.util.Optional.empty();
-    }
-    if (!Files.isRegularFile(settings.sandboxStarter().resolve("manage.py"))) {
+    boolean local = settings.sandbox().runtime() == SandboxSettings.RuntimeKind.LOCAL;
+    if (local && !Files.isRegularFile(settings.sandboxStarter().resolve("manage.py"))) {
       log.error("sandboxes unavailable: POCKETLAB_SANDBOX_STARTER={} holds no Django project (manage.py)",
           settings.sandboxStarter());
       return java.util.Optional.empty();
     }
     try {
-      SandboxRuntime runtime = LocalSandboxRuntime.create(vertx, settings.sandbox(), settings.dataDir(),
-          settings.sandboxStarter()).await(60, TimeUnit.SECONDS);
+      SandboxRuntime runtime = local
+          ? LocalSandboxRuntime.create(vertx, settings.sandbox(), settings.dataDir(), settings.sandboxStarter())
+              .await(60, TimeUnit.SECONDS)
+          : KubernetesSandboxRuntime.create(vertx, settings.sandbox(), settings.kubernetes())
+              .await(120, TimeUnit.SECONDS);
       SandboxManager manager = new SandboxManager(vertx, runtime, settings.sandbox());
       manager.start().await(30, TimeUnit.SECONDS);
       return java.util.Optional.of(
@@ -66,6 +69,10 @@ public final class Sandboxes {
 
   public ExampleRuns runs() {
     return runs;
+  }
+
+  public ExerciseChecks checks() {
+    return checks;
   }
 
   /** Ends the shells and stops every sandbox; workspaces stay. */

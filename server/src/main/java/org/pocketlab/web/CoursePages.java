@@ -8,6 +8,7 @@ import org.pocketlab.course.Card;
 import org.pocketlab.course.Course;
 import org.pocketlab.course.CourseCatalog;
 import org.pocketlab.course.SearchHit;
+import org.pocketlab.progress.ProgressOnPages;
 
 /** The reading pages: the catalogue, a course's contents, one lesson per card, and search. */
 final class CoursePages {
@@ -33,7 +34,7 @@ final class CoursePages {
       return;
     }
     views.render(ctx, 200, "course.jte", views.page(ctx, "Contents", course.get(), null, null),
-        Map.of("course", course.get()));
+        Map.of("course", course.get(), "progress", ProgressOnPages.of(ctx)));
   }
 
   void lesson(RoutingContext ctx) {
@@ -51,7 +52,7 @@ final class CoursePages {
     }
     Card c = card.get();
     views.render(ctx, 200, "lesson.jte", views.page(ctx, c.number() + ". " + c.title(), course.get(), c, null),
-        Map.of("article", views.article(course.get(), c)));
+        Map.of("article", views.article(course.get(), c), "progress", ProgressOnPages.of(ctx)));
   }
 
   void search(RoutingContext ctx) {

@@ -21,6 +21,11 @@ public final class Links {
     return card(course, card) + "/examples/" + example + "/run";
   }
 
+  /** Checks the learner's work on the card's exercise (POST). */
+  public static String check(Course course, Card card) {
+    return card(course, card) + "/check";
+  }
+
   public static String terminal(Course course) {
     return course(course) + "/terminal";
   }

@@ -86,6 +86,13 @@ final class Views {
     });
   }
 
+  /** A fragment without the page frame (e.g. a check's result, swapped into the lesson by HTMX). */
+  io.vertx.core.buffer.Buffer fragment(String template, Map<String, Object> params) {
+    BufferOutput out = new BufferOutput();
+    engine.render(template, params, out);
+    return out.buffer();
+  }
+
   void render(RoutingContext ctx, int status, String template, PageView page, Map<String, Object> params) {
     Map<String, Object> all = new HashMap<>(params);
     all.put("page", page);

@@ -11,6 +11,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.Optional;
 import java.util.Set;
+import org.pocketlab.runs.CheckRoutes;
 import org.pocketlab.runs.RunRoutes;
 import org.pocketlab.runs.Sandboxes;
 import org.pocketlab.terminal.TerminalSocket;
@@ -22,6 +23,15 @@ import org.pocketlab.auth.SignInRoutes;
 import org.pocketlab.config.Settings;
 import org.pocketlab.course.CourseCatalog;
 import org.pocketlab.db.Database;
+import org.pocketlab.flashcards.AnswersAsProgress;
+import org.pocketlab.flashcards.FlashcardRoutes;
+import org.pocketlab.flashcards.Flashcards;
+import org.pocketlab.cohort.CohortRoutes;
+import org.pocketlab.cohort.DashboardQueries;
+import org.pocketlab.cohort.LiveDashboards;
+import org.pocketlab.cohort.PageRenderer;
+import org.pocketlab.progress.ProgressEvents;
+import org.pocketlab.progress.ProgressOnPages;
 
 /** The application's routes: one place that shows every URL the server answers. */
 public final class WebApp {
@@ -31,17 +41,24 @@ public final class WebApp {
   private final PrometheusMeterRegistry metrics;
   private final Authentication auth;
   private final Optional<Sandboxes> sandboxes;
+  private final ProgressEvents progress;
+  private final LiveDashboards live;
   private final Views views;
+  private final Flashcards flashcards;
 
   public WebApp(Settings settings, CourseCatalog catalog, Database database, PrometheusMeterRegistry metrics,
-      Authentication auth, Optional<Sandboxes> sandboxes) {
+      Authentication auth, Optional<Sandboxes> sandboxes, ProgressEvents progress, LiveDashboards live) {
     this.settings = settings;
     this.catalog = catalog;
     this.database = database;
     this.metrics = metrics;
     this.auth = auth;
     this.sandboxes = sandboxes;
+    this.progress = progress;
+    this.live = live;
     this.views = new Views(auth.signInConfigured(), sandboxes.isPresent(), catalog);
+    this.flashcards =
+        new Flashcards(database, catalog, java.time.Clock.systemUTC(), new AnswersAsProgress(progress));
   }
 
   public Router router(Vertx vertx) {
@@ -51,6 +68,7 @@ public final class WebApp {
     PeoplePage people = new PeoplePage(database, views);
     Health health = new Health(database, auth);
     Access access = new Access(auth);
+    ProgressOnPages progressOnPages = new ProgressOnPages(catalog, database, progress);
 
     router.route().handler(new RequestLog(settings.accessLog()));
     router.route().handler(new SecurityHeaders(settings.publicUrlIsHttps(), settings.oidc().issuerOrigin()));
@@ -71,16 +89,25 @@ public final class WebApp {
 
     Handler<RoutingContext> reader = settings.sessions().publicLessons() ? RoutingContext::next : access.signedIn();
     router.get("/").handler(reader).handler(courses::catalog);
-    router.get("/courses/:course").handler(reader).handler(courses::home);
+    router.get("/courses/:course").handler(reader).handler(progressOnPages.courseHome()).handler(courses::home);
     router.get("/courses/:course/search").handler(reader).handler(courses::search);
-    router.get("/courses/:course/cards/:card").handler(reader).handler(courses::lesson);
+    router.get("/courses/:course/cards/:card").handler(reader).handler(progressOnPages.lesson())
+        .handler(courses::lesson);
     router.get("/people").handler(access.role(Person.INSTRUCTOR)).handler(people::list);
+    new FlashcardRoutes(flashcards, access, (ctx, status, template, title, course, params) ->
+        views.render(ctx, status, template, views.page(ctx, title, course, null, null), params)).mount(router);
 
     sandboxes.ifPresentOrElse(s -> {
       router.get("/courses/:course/terminal")
           .handler(new TerminalSocket(s.terminals(), catalog, settings.publicOrigin())::handle);
       new RunRoutes(catalog, s.runs(), access).mount(router);
+      new CheckRoutes(catalog, s.checks(), access, views::fragment).mount(router);
     }, () -> router.route("/courses/:course/terminal").handler(ctx -> ctx.fail(unavailable())));
+
+    PageRenderer pages = (ctx, status, template, title, course, params) ->
+        views.render(ctx, status, template, views.page(ctx, title, course, null, null), params);
+    new CohortRoutes(catalog, database, pages, live, new DashboardQueries(settings.stuck()),
+        settings.publicUrl().toString()).mount(router, access);
 
     for (int status : new int[] {400, 403, 404, 405, 413, 500, 503}) {
       router.errorHandler(status, errors::render);

@@ -145,6 +145,11 @@ class BrowserNavigationTest {
   }
 
   private static void assertNoConsoleErrors() {
+    assertNoConsoleErrors(browser);
+  }
+
+  /** No error in the page's console since the last look (a CSP violation is one). */
+  static void assertNoConsoleErrors(WebDriver browser) {
     List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
         .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
         .filter(e -> !e.getMessage().contains("favicon.ico"))

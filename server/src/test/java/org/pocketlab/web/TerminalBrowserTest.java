@@ -84,6 +84,8 @@ class TerminalBrowserTest {
 
     WebElement run = browser.findElement(By.cssSelector("figure#example-1 .run-button"));
     assertEquals("Run", run.getText());
+    // As a learner would: scroll the example into the part of the page the open terminal leaves visible.
+    ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'})", run);
     run.click();
     By status = By.cssSelector("figure#example-1 .run-status");
     waitFor(Duration.ofSeconds(60), "the run to finish", d -> {

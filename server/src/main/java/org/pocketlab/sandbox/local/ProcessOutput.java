@@ -30,6 +30,12 @@ final class ProcessOutput implements ReadStream<Buffer> {
   private static final Logger log = LoggerFactory.getLogger(ProcessOutput.class);
   /** At most this much goes into one chunk: one read, plus whatever was already waiting behind it. */
   static final int CHUNK = 32 * 1024;
+  /**
+   * What a blocking read asks for: a PTY hands out at most its 4 KB line buffer per read, and pty4j allocates and
+   * copies a scratch array of the requested length on every read, so asking for more only costs. Later reads ask
+   * for exactly what is waiting.
+   */
+  static final int FIRST_READ = 4096;
   static final int MAX_PENDING = 4;
   /** After the process ended, leftover output waits this long for demand before it is dropped. */
   static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(60);
@@ -122,14 +128,15 @@ final class ProcessOutput implements ReadStream<Buffer> {
     try {
       boolean endAfterThis = false;
       while (!endAfterThis && awaitDemand()) {
-        int n = in.read(buf, 0, buf.length);
+        int n = in.read(buf, 0, FIRST_READ);
         if (n < 0) break;
         if (n == 0) continue;
         // Take what is already waiting behind this read too (never waiting for more): under a flood that means
         // fewer, larger chunks, so fewer hand-overs to the event loop and fewer WebSocket frames.
         try {
-          while (n < buf.length && ready.getAsInt() > 0) {
-            int more = in.read(buf, n, buf.length - n);
+          int waiting;
+          while (n < buf.length && (waiting = ready.getAsInt()) > 0) {
+            int more = in.read(buf, n, Math.min(waiting, buf.length - n));
             if (more < 0) {
               endAfterThis = true;
               break;

@@ -373,8 +373,8 @@ public final class LocalSandboxRuntime implements SandboxRuntime {
       long oomAtStart = group == null ? -1 : group.oomKills();
       String name = "sandbox-" + processCounter.incrementAndGet() + "-" + id.owner();
       LocalProcess[] self = new LocalProcess[1];
-      InputStream stdout = process.getInputStream();
       Optional<PtyMaster> master = process instanceof PtyProcess ptyProcess ? PtyMaster.of(ptyProcess) : Optional.empty();
+      InputStream stdout = master.map(m -> m.input(process.getInputStream())).orElseGet(process::getInputStream);
       IntSupplier ready = master.<IntSupplier>map(m -> m::readyBytes).orElseGet(() -> ProcessOutput.availableOn(stdout));
       ProcessOutput out = new ProcessOutput(vertx, stdout, ready, outputLimit,
           () -> self[0].killFor(Reason.OUTPUT_LIMIT));
@@ -385,6 +385,7 @@ public final class LocalSandboxRuntime implements SandboxRuntime {
       wall.ifPresent(w -> lp.wallTimer(vertx.setTimer(Math.max(1, w.toMillis()), t -> lp.killFor(Reason.TIMEOUT))));
       out.start(name + "-out");
       onExit(process).whenComplete((v, e) -> {
+        master.ifPresent(PtyMaster::processEnded);
         lp.markEnded();
         reap(() -> processExited(sb, lp, group));
       });

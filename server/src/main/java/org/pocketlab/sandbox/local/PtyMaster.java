@@ -9,6 +9,8 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -16,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Two things pty4j's streams can't do with a PTY master, asked of the kernel directly:
+ * A PTY master used directly where pty4j's streams cost too much or can't help:
  * <ul>
+ *   <li>{@link #input}: output read with plain {@code poll}/{@code read} into one reused native buffer;
  *   <li>{@link #readyBytes()}: how much output waits ({@code FIONREAD}), so the reader takes it all into one
  *       chunk without waiting for more (pty4j's {@code available()} is always 0);
  *   <li>{@link #tryWriteByte}: one keystroke written right away when the terminal has room ({@code poll}
@@ -39,7 +42,18 @@ final class PtyMaster {
     int poll(Pointer fds, NativeLong count, int timeoutMs) throws LastErrorException;
 
     NativeLong write(int fd, byte[] bytes, NativeLong count) throws LastErrorException;
+
+    NativeLong read(int fd, Pointer buffer, NativeLong count) throws LastErrorException;
+
+    int pipe(int[] fds) throws LastErrorException;
+
+    int close(int fd) throws LastErrorException;
   }
+
+  private static final int EINTR = 4;
+  private static final int EIO = 5;
+  private static final int EAGAIN = 11;
+  private static final short POLLIN = 0x1;
 
   private static final LibC LIBC = load();
 
@@ -47,16 +61,104 @@ final class PtyMaster {
   private final IntByReference ready = new IntByReference(); // only the reader thread asks
   private final Memory pollFd = new Memory(8); // struct pollfd; only writers, under ProcessInput's lock
   private final byte[] one = new byte[1];
+  private final Memory readBuffer = new Memory(ProcessOutput.CHUNK); // only the reader thread reads
+  /** struct pollfd[2]: the master, and a pipe that says "the process has ended" (this JVM keeps the slave open). */
+  private final Memory readPoll = new Memory(16);
+  private final int[] endPipe = new int[2];
+  private boolean ending; // only the reader thread
+  private static final int LAST_OUTPUT_WAIT_MS = 50;
 
   private PtyMaster(int fd) {
     this.fd = fd;
     pollFd.setInt(0, fd);
     pollFd.setShort(4, POLLOUT);
+    LIBC.pipe(endPipe);
+    readPoll.setInt(0, fd);
+    readPoll.setShort(4, POLLIN);
+    readPoll.setInt(8, endPipe[0]);
+    readPoll.setShort(12, POLLIN);
   }
 
   static Optional<PtyMaster> of(PtyProcess process) {
     if (LIBC == null || !(process instanceof UnixPtyProcess unix)) return Optional.empty();
-    return Optional.of(new PtyMaster(unix.getPty().getMasterFD()));
+    try {
+      return Optional.of(new PtyMaster(unix.getPty().getMasterFD()));
+    } catch (LastErrorException e) {
+      return Optional.empty(); // no descriptors left for the pipe: pty4j's streams still work
+    }
+  }
+
+  /**
+   * The master's output as a stream read with plain blocking {@code read(2)} calls into one reused native buffer.
+   * pty4j's own stream builds two JNA structures (a poll on the master and a wake-up pipe) and a scratch array on
+   * every read, which under a flood cost more CPU than moving the bytes. Closing it closes pty4j's stream, which
+   * closes the master: only after the last read, so the descriptor is never read after its number was reused.
+   */
+  InputStream input(InputStream pty4jStream) {
+    return new InputStream() {
+      @Override
+      public int read() throws IOException {
+        byte[] b = new byte[1];
+        return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        return readInto(b, off, len);
+      }
+
+      @Override
+      public void close() throws IOException {
+        pty4jStream.close();
+        closeQuietly(endPipe[0]);
+        closeQuietly(endPipe[1]);
+      }
+    };
+  }
+
+  /** The process has ended: once the output already waiting has been read, the stream ends. */
+  void processEnded() {
+    try {
+      LIBC.write(endPipe[1], new byte[] {1}, new NativeLong(1));
+    } catch (LastErrorException e) {
+      // already closed: the stream has ended anyway
+    }
+  }
+
+  private static void closeQuietly(int fd) {
+    try {
+      LIBC.close(fd);
+    } catch (LastErrorException e) {
+      // already closed
+    }
+  }
+
+  /** -1 once the process has ended and its output is read, or the terminal is gone (EIO). */
+  private int readInto(byte[] b, int off, int len) throws IOException {
+    int want = (int) Math.min(len, readBuffer.size());
+    if (want == 0) return 0;
+    while (true) {
+      try {
+        readPoll.setShort(6, (short) 0);
+        readPoll.setShort(14, (short) 0);
+        // After the end: the master alone, briefly, since the kernel hands the last output over asynchronously.
+        LIBC.poll(readPoll, new NativeLong(ending ? 1 : 2), ending ? LAST_OUTPUT_WAIT_MS : -1);
+        if (readPoll.getShort(6) != 0) { // data, or a hang-up / error that read reports
+          int n = LIBC.read(fd, readBuffer, new NativeLong(want)).intValue();
+          if (n <= 0) return -1;
+          readBuffer.read(0, b, off, n);
+          return n;
+        }
+        if (ending) return -1; // nothing more came
+        if (readPoll.getShort(14) != 0) ending = true;
+      } catch (LastErrorException e) {
+        switch (e.getErrorCode()) {
+          case EINTR, EAGAIN -> { } // poll again
+          case EIO -> { return -1; }
+          default -> throw new IOException("reading the terminal failed: errno " + e.getErrorCode());
+        }
+      }
+    }
   }
 
   /** Bytes of output ready to read now; 0 if unknown (closed under us: the next read reports the end). */

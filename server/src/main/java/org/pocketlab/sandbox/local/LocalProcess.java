@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import org.pocketlab.sandbox.ExecSpec.PtySize;
 import org.pocketlab.sandbox.ExitStatus;
 import org.pocketlab.sandbox.ExitStatus.Reason;
 import org.pocketlab.sandbox.SandboxId;
@@ -157,12 +158,9 @@ final class LocalProcess implements SandboxProcess {
     if (!(process instanceof PtyProcess pty)) {
       return Future.failedFuture(new IllegalStateException("This process has no terminal to resize"));
     }
-    if (cols < 1 || cols > 1000 || rows < 1 || rows > 1000) {
-      return Future.failedFuture(new IllegalArgumentException("Terminal size must be 1..1000, got " + cols + "x" + rows));
-    }
-    if (!process.isAlive()) return Future.succeededFuture();
     try {
-      pty.setWinSize(new WinSize(cols, rows)); // one ioctl on the PTY master: does not block
+      PtySize size = new PtySize(cols, rows); // checks the range
+      if (process.isAlive()) pty.setWinSize(new WinSize(size.cols(), size.rows())); // one ioctl: does not block
       return Future.succeededFuture();
     } catch (RuntimeException e) {
       return Future.failedFuture(e);

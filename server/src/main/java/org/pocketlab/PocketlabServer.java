@@ -89,7 +89,8 @@ public final class PocketlabServer {
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     bindJvmMetrics(metrics);
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions()
+        // epoll on Linux (NIO elsewhere): sockets and sandbox terminals then share one poll per event loop.
+        .with(new VertxOptions().setPreferNativeTransport(true).setMetricsOptions(new MicrometerMetricsOptions()
             .setEnabled(true)
             .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
         .withMetrics(new MicrometerMetricsFactory(metrics))
@@ -115,8 +116,9 @@ public final class PocketlabServer {
       vertx.deployVerticle(() -> new WebVerticle(app, settings.httpHost(), port),
               new DeploymentOptions().setInstances(instances))
           .await(30, TimeUnit.SECONDS);
-      log.info("pocketlab serving {} course(s) on {} (port {}, {} event loops) after {} ms",
+      log.info("pocketlab serving {} course(s) on {} (port {}, {} event loops on {}) after {} ms",
           catalog.courses().size(), settings.publicUrl(), port, instances,
+          vertx.isNativeTransportEnabled() ? "epoll" : "NIO",
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began));
       return new PocketlabServer(vertx, app, auth, sandboxes, database, progress, progressListener, localPostgres,
           port);

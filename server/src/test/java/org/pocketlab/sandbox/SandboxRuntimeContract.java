@@ -58,9 +58,14 @@ public abstract class SandboxRuntimeContract {
     return 1024 * 1024;
   }
 
+  /** The Vert.x the runtime runs on; NIO unless a runtime's tests choose otherwise. */
+  protected Vertx createVertx() {
+    return Vertx.vertx();
+  }
+
   @BeforeAll
   void startRuntime() throws Exception {
-    vertx = Vertx.vertx();
+    vertx = createVertx();
     runtime = createRuntime(vertx);
   }
 
@@ -250,8 +255,17 @@ public abstract class SandboxRuntimeContract {
 
   @Test
   void pausedOutputIsNotRead() throws Exception {
+    assertPausedOutputIsNotRead(ExecSpec.of("yes").withOutputLimit(1L << 40));
+  }
+
+  @Test
+  void pausedTerminalOutputIsNotRead() throws Exception {
+    assertPausedOutputIsNotRead(ExecSpec.of("yes").withOutputLimit(1L << 40).withPty(80, 24));
+  }
+
+  private void assertPausedOutputIsNotRead(ExecSpec spec) throws Exception {
     SandboxId id = started();
-    SandboxProcess p = await(runtime.exec(id, ExecSpec.of("yes").withOutputLimit(1L << 40)));
+    SandboxProcess p = await(runtime.exec(id, spec));
     AtomicLong bytes = new AtomicLong();
     AtomicInteger items = new AtomicInteger();
     CompletableFuture<Void> end = new CompletableFuture<>();
@@ -287,6 +301,41 @@ public abstract class SandboxRuntimeContract {
   }
 
   @Test
+  void terminalOutputLimitCutsAndKills() {
+    SandboxId id = started();
+    Run run = run(id, ExecSpec.of("yes").withOutputLimit(10_000).withPty(80, 24), null);
+    assertEquals(Reason.OUTPUT_LIMIT, run.status().reason());
+    assertEquals(10_000, run.output().length());
+    assertTrue(run.output().startsWith("y\r\ny\r\n"), run.output().substring(0, 20));
+  }
+
+  @Test
+  void terminalOutputIsCompleteWhenTheProcessEndsAtOnce() {
+    SandboxId id = started();
+    Run run = run(id, ExecSpec.of("seq", "1", "30000").withPty(80, 24), null);
+    assertTrue(run.status().succeeded(), run.status().toString());
+    String expected = java.util.stream.IntStream.rangeClosed(1, 30000)
+        .mapToObj(i -> i + "\r\n").collect(Collectors.joining());
+    assertEquals(expected.length(), run.output().length(), "every line, up to the last one written before the exit");
+    assertEquals(expected, run.output());
+  }
+
+  @Test
+  void terminalOutputWaitsForAPausedConsumerPastTheExit() throws Exception {
+    SandboxId id = started();
+    SandboxProcess p = await(runtime.exec(id, ExecSpec.of("seq", "1", "1000").withPty(80, 24)));
+    p.output().pause();
+    Collected out = collect(p);
+    assertTrue(await(p.exit()).succeeded());
+    Thread.sleep(500);
+    assertEquals("", out.text(), "nothing is delivered while paused");
+    p.output().resume();
+    String expected = java.util.stream.IntStream.rangeClosed(1, 1000)
+        .mapToObj(i -> i + "\r\n").collect(Collectors.joining());
+    assertEquals(expected, out.awaitEnd(), "what the process wrote before it ended, all of it");
+  }
+
+  @Test
   void wallTimeLimitKillsWithTimeout() {
     SandboxId id = started();
     ExitStatus status = run(id, ExecSpec.of("sleep", "30").withWallTime(Duration.ofSeconds(1))).status();
@@ -296,8 +345,19 @@ public abstract class SandboxRuntimeContract {
 
   @Test
   void outputArrivesOnTheContextThatSetTheHandler() throws Exception {
+    assertOutputArrivesOnTheContextThatSetTheHandler(ExecSpec.of("sh", "-c", "echo one; echo two"), "one\ntwo\n");
+  }
+
+  /** Here the exec comes from no context and the handler from another one: the terminal's items move there. */
+  @Test
+  void terminalOutputArrivesOnTheContextThatSetTheHandler() throws Exception {
+    assertOutputArrivesOnTheContextThatSetTheHandler(ExecSpec.of("sh", "-c", "echo one; echo two").withPty(80, 24),
+        "one\r\ntwo\r\n");
+  }
+
+  private void assertOutputArrivesOnTheContextThatSetTheHandler(ExecSpec spec, String expected) throws Exception {
     SandboxId id = started();
-    SandboxProcess p = await(runtime.exec(id, ExecSpec.of("sh", "-c", "echo one; echo two")));
+    SandboxProcess p = await(runtime.exec(id, spec));
     Context context = vertx.getOrCreateContext();
     AtomicReference<String> wrong = new AtomicReference<>();
     CompletableFuture<String> done = new CompletableFuture<>();
@@ -311,7 +371,7 @@ public abstract class SandboxRuntimeContract {
           if (Vertx.currentContext() != context) wrong.set("end on " + Vertx.currentContext());
           done.complete(text.toString());
         }));
-    assertEquals("one\ntwo\n", done.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+    assertEquals(expected, done.get(WAIT.toSeconds(), TimeUnit.SECONDS));
     assertSame(null, wrong.get());
     await(p.exit());
   }

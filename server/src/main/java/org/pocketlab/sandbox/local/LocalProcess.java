@@ -72,10 +72,6 @@ final class LocalProcess implements SandboxProcess {
     return wallTimer;
   }
 
-  ProcessOutput outputStream() {
-    return output;
-  }
-
   /** The OS process is gone (called on the reaper thread, so it must stay cheap). */
   void markEnded() {
     endNanos = System.nanoTime();

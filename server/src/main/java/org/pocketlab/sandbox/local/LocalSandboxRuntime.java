@@ -36,7 +36,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntSupplier;
 import org.pocketlab.sandbox.ExecSpec;
 import org.pocketlab.sandbox.ExitStatus;
 import org.pocketlab.sandbox.ExitStatus.Reason;
@@ -374,10 +373,7 @@ public final class LocalSandboxRuntime implements SandboxRuntime {
       String name = "sandbox-" + processCounter.incrementAndGet() + "-" + id.owner();
       LocalProcess[] self = new LocalProcess[1];
       Optional<PtyMaster> master = process instanceof PtyProcess ptyProcess ? PtyMaster.of(ptyProcess) : Optional.empty();
-      InputStream stdout = master.map(m -> m.input(process.getInputStream())).orElseGet(process::getInputStream);
-      IntSupplier ready = master.<IntSupplier>map(m -> m::readyBytes).orElseGet(() -> ProcessOutput.availableOn(stdout));
-      ProcessOutput out = new ProcessOutput(vertx, stdout, ready, outputLimit,
-          () -> self[0].killFor(Reason.OUTPUT_LIMIT));
+      ProcessOutput out = output(process, master, caller, outputLimit, () -> self[0].killFor(Reason.OUTPUT_LIMIT));
       ProcessInput in = new ProcessInput(vertx, process.getOutputStream(), !pty, name + "-in", master.orElse(null));
       LocalProcess lp = new LocalProcess(id, process, out, in, caller, oomAtStart);
       self[0] = lp;
@@ -386,11 +382,26 @@ public final class LocalSandboxRuntime implements SandboxRuntime {
       out.start(name + "-out");
       onExit(process).whenComplete((v, e) -> {
         master.ifPresent(PtyMaster::processEnded);
+        out.processEnded();
         lp.markEnded();
         reap(() -> processExited(sb, lp, group));
       });
       return lp;
     }
+  }
+
+  /** A terminal is read on the caller's event loop where it can be (see EventLoopPtyOutput), else by a thread. */
+  private ProcessOutput output(Process process, Optional<PtyMaster> master, Context caller, long limit,
+      Runnable onLimit) throws IOException {
+    if (master.isPresent() && EventLoopPtyOutput.supports(caller)) {
+      return new EventLoopPtyOutput(caller, master.get(), process.getInputStream(), limit, onLimit);
+    }
+    if (master.isPresent()) {
+      return new ThreadedOutput(vertx, master.get().input(process.getInputStream()), master.get()::readyBytes, limit,
+          onLimit);
+    }
+    InputStream stdout = process.getInputStream();
+    return new ThreadedOutput(vertx, stdout, ThreadedOutput.availableOn(stdout), limit, onLimit);
   }
 
   /** Measures the workspace first, so that when exit() completes the next exec sees the new size. */

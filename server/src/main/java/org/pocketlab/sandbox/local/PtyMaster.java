@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A PTY master used directly where pty4j's streams cost too much or can't help:
  * <ul>
- *   <li>{@link #input}: output read with plain {@code poll}/{@code read} into one reused native buffer;
- *   <li>{@link #readyBytes()}: how much output waits ({@code FIONREAD}), so the reader takes it all into one
+ *   <li>{@link #readNow}: a read that never blocks, for the event loop ({@link EventLoopPtyOutput});
+ *   <li>{@link #input}: otherwise, output read by a thread with plain {@code poll}/{@code read} into one reused
+ *       native buffer;
+ *   <li>{@link #readyBytes()}: how much output waits ({@code FIONREAD}), so a reader takes it all into one
  *       chunk without waiting for more (pty4j's {@code available()} is always 0);
  *   <li>{@link #tryWriteByte}: one keystroke written right away when the terminal has room ({@code poll}
  *       says writable, and one byte always fits then), so typing needs no hand-over to a writer thread.
@@ -65,30 +67,54 @@ final class PtyMaster {
   private final IntByReference ready = new IntByReference(); // only the reader thread asks
   private final Memory pollFd = new Memory(8); // struct pollfd; only writers, under ProcessInput's lock
   private final byte[] one = new byte[1];
-  private final Memory readBuffer = new Memory(ProcessOutput.CHUNK); // only the reader thread reads
+  private final Memory readBuffer = new Memory(ProcessOutput.CHUNK); // only the one reader reads
   /** struct pollfd[2]: the master, and a pipe that says "the process has ended" (this JVM keeps the slave open). */
   private final Memory readPoll = new Memory(16);
-  private final int[] endPipe = new int[2];
+  private final int[] endPipe = {-1, -1}; // made by input(): only a reader thread needs it
   private boolean ending; // only the reader thread
-  private static final int LAST_OUTPUT_WAIT_MS = 50;
+  static final int LAST_OUTPUT_WAIT_MS = 50;
 
   private PtyMaster(int fd) {
     this.fd = fd;
     pollFd.setInt(0, fd);
     pollFd.setShort(4, POLLOUT);
-    LibC.pipe(endPipe);
     readPoll.setInt(0, fd);
     readPoll.setShort(4, POLLIN);
-    readPoll.setInt(8, endPipe[0]);
-    readPoll.setShort(12, POLLIN);
   }
 
   static Optional<PtyMaster> of(PtyProcess process) {
     if (!AVAILABLE || !(process instanceof UnixPtyProcess unix)) return Optional.empty();
+    return Optional.of(new PtyMaster(unix.getPty().getMasterFD()));
+  }
+
+  /** The master's descriptor number, for the event loop to poll. */
+  int fd() {
+    return fd;
+  }
+
+  /**
+   * Reads what is waiting, up to {@code b.length} bytes, without ever blocking (the descriptor itself stays
+   * blocking, for pty4j's writer): the read asks for no more than {@code FIONREAD} reports, or, when that is 0,
+   * only if {@code poll} says a read returns at once (a hang-up or error, which the read then reports).
+   *
+   * @return the bytes read; 0 when nothing waits; -1 once the terminal is gone (EIO) or failed
+   */
+  int readNow(byte[] b) {
     try {
-      return Optional.of(new PtyMaster(unix.getPty().getMasterFD()));
+      int want = Math.min(b.length, (int) readBuffer.size());
+      int waiting = readyBytes();
+      if (waiting > 0) {
+        want = Math.min(want, waiting);
+      } else {
+        readPoll.setShort(6, (short) 0);
+        if (LibC.poll(readPoll, 1, 0) != 1) return 0;
+      }
+      int n = (int) LibC.read(fd, readBuffer, want);
+      if (n <= 0) return -1;
+      readBuffer.read(0, b, 0, n);
+      return n;
     } catch (LastErrorException e) {
-      return Optional.empty(); // no descriptors left for the pipe: pty4j's streams still work
+      return e.getErrorCode() == EINTR || e.getErrorCode() == EAGAIN ? 0 : -1;
     }
   }
 
@@ -98,7 +124,14 @@ final class PtyMaster {
    * every read, which under a flood cost more CPU than moving the bytes. Closing it closes pty4j's stream, which
    * closes the master: only after the last read, so the descriptor is never read after its number was reused.
    */
-  InputStream input(InputStream pty4jStream) {
+  InputStream input(InputStream pty4jStream) throws IOException {
+    try {
+      LibC.pipe(endPipe);
+    } catch (LastErrorException e) {
+      throw new IOException("no descriptors left for the terminal's end-of-process pipe: errno " + e.getErrorCode());
+    }
+    readPoll.setInt(8, endPipe[0]);
+    readPoll.setShort(12, POLLIN);
     return new InputStream() {
       @Override
       public int read() throws IOException {
@@ -120,8 +153,9 @@ final class PtyMaster {
     };
   }
 
-  /** The process has ended: once the output already waiting has been read, the stream ends. */
+  /** The process has ended: once the output already waiting has been read, {@link #input}'s stream ends. */
   void processEnded() {
+    if (endPipe[1] < 0) return;
     try {
       LibC.write(endPipe[1], new byte[] {1}, 1);
     } catch (LastErrorException e) {

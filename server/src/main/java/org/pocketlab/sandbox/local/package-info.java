@@ -25,8 +25,10 @@
  * per sandbox uid; AS and CPU only where cgroups cannot do memory and CPU) → {@code setpriv} (the sandbox's
  * own host uid, no new privileges; only when the server runs as root) → {@code bwrap}, each exec-ing the next.
  * Processes are spawned from one long-lived thread, because {@code --die-with-parent}'s parent-death signal
- * fires when the <em>thread</em> that forked ends. Output is read by one platform thread per process, only
- * while the consumer has demand ({@link org.pocketlab.sandbox.local.ProcessOutput}).
+ * fires when the <em>thread</em> that forked ends. Output is read only while the consumer has demand
+ * ({@link org.pocketlab.sandbox.local.ProcessOutput}): a terminal's by the event loop that opened it, its PTY
+ * master polled with the loop's sockets when Vert.x runs on epoll; pipes, and terminals elsewhere, by one
+ * platform thread per process.
  *
  * <p>Consequences of one namespace set per exec, to keep in mind (and where a pod differs): each exec has
  * its own /tmp and home (size-capped tmpfs, gone when it ends; the workspace is the only shared, persistent

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -57,6 +59,12 @@ class LocalSandboxRuntimeTest extends SandboxRuntimeContract {
   private Path dataDir;
   private final List<Path> moreDataDirs = new ArrayList<>();
   private List<Path> cgroupParents = List.of();
+
+  /** As the server runs: on epoll, so terminals are read by the event loop (the no-cgroups variant keeps NIO). */
+  @Override
+  protected Vertx createVertx() {
+    return Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+  }
 
   @Override
   protected LocalSandboxRuntime createRuntime(Vertx vertx) throws Exception {
@@ -121,6 +129,28 @@ class LocalSandboxRuntimeTest extends SandboxRuntimeContract {
     out.awaitEnd();
     assertTrue(out.text().contains("I am learner in /home/learner/workspace"), out.text());
     assertTrue(status.succeeded(), status.toString());
+  }
+
+  @Test
+  void aTerminalIsReadByTheEventLoopNotAThreadOfItsOwn() throws Exception {
+    assertTrue(vertx.isNativeTransportEnabled(), "this machine runs Vert.x on epoll");
+    SandboxId id = started();
+    Context context = vertx.getOrCreateContext();
+    SandboxProcess shell = await(io.vertx.core.Future.<SandboxProcess>future(
+        opened -> context.runOnContext(v -> runtime.exec(id, ExecSpec.shell(100, 30)).onComplete(opened))));
+    java.util.concurrent.CompletableFuture<Thread> deliveredOn = new java.util.concurrent.CompletableFuture<>();
+    StringBuilder text = new StringBuilder();
+    context.runOnContext(v -> shell.output().handler(b -> {
+      text.append(b.toString(java.nio.charset.StandardCharsets.UTF_8));
+      if (text.indexOf("READY") >= 0) deliveredOn.complete(Thread.currentThread());
+    }));
+    shell.input().write(Buffer.buffer("echo READ''Y\n"));
+    Thread loop = deliveredOn.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+    assertTrue(loop.getName().startsWith("vert.x-eventloop-thread-"), loop.getName());
+    List<String> readers = Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+        .filter(n -> n.endsWith("-" + id.owner() + "-out")).toList();
+    assertEquals(List.of(), readers, "no reader thread for the terminal");
+    await(shell.kill());
   }
 
   // -------------------------------------------------------------------------------------------- isolation

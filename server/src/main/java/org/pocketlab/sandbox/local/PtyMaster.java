@@ -73,6 +73,7 @@ final class PtyMaster {
   private final int[] endPipe = {-1, -1}; // made by input(): only a reader thread needs it
   private boolean ending; // only the reader thread
   static final int LAST_OUTPUT_WAIT_MS = 50;
+  private static final int MORE_BEHIND = 1024;
 
   private PtyMaster(int fd) {
     this.fd = fd;
@@ -94,28 +95,36 @@ final class PtyMaster {
 
   /**
    * Reads what is waiting, up to {@code b.length} bytes, without ever blocking (the descriptor itself stays
-   * blocking, for pty4j's writer): the read asks for no more than {@code FIONREAD} reports, or, when that is 0,
-   * only if {@code poll} says a read returns at once (a hang-up or error, which the read then reports).
+   * blocking, for pty4j's writer): each read asks for no more than {@code FIONREAD} reports, and after a large
+   * read, reads go on while more came in behind (under a flood: fewer, larger chunks). When nothing is reported, a read is made only if
+   * {@code poll} says it returns at once: a hang-up or error, which the read then reports.
    *
    * @return the bytes read; 0 when nothing waits; -1 once the terminal is gone (EIO) or failed
    */
   int readNow(byte[] b) {
+    int max = (int) Math.min(b.length, readBuffer.size());
+    int n = 0;
     try {
-      int want = Math.min(b.length, (int) readBuffer.size());
       int waiting = readyBytes();
-      if (waiting > 0) {
-        want = Math.min(want, waiting);
-      } else {
+      if (waiting == 0) {
         readPoll.setShort(6, (short) 0);
         if (LibC.poll(readPoll, 1, 0) != 1) return 0;
+        waiting = max;
       }
-      int n = (int) LibC.read(fd, readBuffer, want);
-      if (n <= 0) return -1;
-      readBuffer.read(0, b, 0, n);
-      return n;
+      while (waiting > 0 && n < max) {
+        long got = LibC.read(fd, n == 0 ? readBuffer : readBuffer.share(n), Math.min(waiting, max - n));
+        if (got <= 0) break;
+        n += (int) got;
+        // Only a full line-discipline buffer's worth suggests more behind it; a keystroke's echo needs no ioctl more.
+        waiting = n < max && got >= MORE_BEHIND ? readyBytes() : 0;
+      }
     } catch (LastErrorException e) {
-      return e.getErrorCode() == EINTR || e.getErrorCode() == EAGAIN ? 0 : -1;
+      if (n == 0) return e.getErrorCode() == EINTR || e.getErrorCode() == EAGAIN ? 0 : -1;
+      // what was read goes out first; the next readiness reports the error again
     }
+    if (n == 0) return -1; // end of file
+    readBuffer.read(0, b, 0, n);
+    return n;
   }
 
   /**

@@ -33,7 +33,8 @@ public final class ExampleRuns {
 
   private final SandboxManager sandboxes;
   private final Database database;
-  private final Map<UUID, Boolean> running = new ConcurrentHashMap<>();
+  /** Whose turn is taken, and by what: "run" or "check" (what a refusal names). */
+  private final Map<UUID, String> running = new ConcurrentHashMap<>();
   private volatile BiConsumer<DSLContext, Recorded> onRecorded = (tx, run) -> {};
 
   public ExampleRuns(SandboxManager sandboxes, Database database) {
@@ -58,10 +59,8 @@ public final class ExampleRuns {
       OffsetDateTime startedAt) {}
 
   public Future<Started> start(Person person, String course, RunRecipe recipe) {
-    if (running.putIfAbsent(person.id(), Boolean.TRUE) != null) {
-      return Future.failedFuture(new Problem(409, "A run is already going",
-          "A run is already going in your sandbox. Wait for it to finish or cancel it, then run again."));
-    }
+    String holder = running.putIfAbsent(person.id(), "run");
+    if (holder != null) return Future.failedFuture(busy(holder, "run again"));
     OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
     SandboxId id = new SandboxId(person.id().toString(), course);
     return sandboxes.exec(id, ExecSpec.of("bash", "-c", RunScript.of(recipe)))
@@ -78,8 +77,14 @@ public final class ExampleRuns {
   }
 
   /** Exercise checks take the same turn as runs: one run or check at a time per learner. */
-  boolean claimTurn(UUID learner) {
-    return running.putIfAbsent(learner, Boolean.TRUE) == null;
+  Future<Void> claimTurnForCheck(UUID learner) {
+    String holder = running.putIfAbsent(learner, "check");
+    return holder == null ? Future.succeededFuture() : Future.failedFuture(busy(holder, "check again"));
+  }
+
+  private static Problem busy(String holder, String then) {
+    return new Problem(409, "A " + holder + " is already going", "A " + holder + " is already going in your sandbox."
+        + " Wait for it to finish or cancel it, then " + then + ".");
   }
 
   void releaseTurn(UUID learner) {
@@ -88,9 +93,10 @@ public final class ExampleRuns {
 
   /** Restores the starter project in the learner's sandbox; refused while one of their runs is going. */
   public Future<Void> reset(Person person, String course) {
-    if (running.containsKey(person.id())) {
-      return Future.failedFuture(new Problem(409, "A run is going",
-          "A run is going in your sandbox; wait for it or cancel it before resetting."));
+    String holder = running.get(person.id());
+    if (holder != null) {
+      return Future.failedFuture(new Problem(409, "A " + holder + " is going",
+          "A " + holder + " is going in your sandbox; wait for it or cancel it before resetting."));
     }
     return sandboxes.reset(new SandboxId(person.id().toString(), course));
   }

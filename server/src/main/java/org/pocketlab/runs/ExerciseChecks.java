@@ -65,12 +65,9 @@ public final class ExerciseChecks {
   }
 
   public Future<Running> start(Person person, String course, Exercise exercise, Map<String, String> support) {
-    if (!turns.claimTurn(person.id())) {
-      return Future.failedFuture(new Problem(409, "Something is going in your sandbox",
-          "A run or check is already going in your sandbox. Wait for it to finish or cancel it, then check again."));
-    }
     SandboxId id = new SandboxId(person.id().toString(), course);
-    return sandboxes.exec(id, ExecSpec.of("bash", "-c", CheckScript.of(exercise, support)))
+    return turns.claimTurnForCheck(person.id()).compose(claimed -> sandboxes
+        .exec(id, ExecSpec.of("bash", "-c", CheckScript.of(exercise, support)))
         .map(process -> {
           process.input().end(); // a check takes no input
           Promise<CheckResult> result = Promise.promise();
@@ -90,9 +87,9 @@ public final class ExerciseChecks {
           return running;
         })
         .onFailure(e -> {
-          turns.releaseTurn(person.id());
+          turns.releaseTurn(person.id()); // only a claimed turn gets here
           log.warn("check of card {} for {} could not start: {}", exercise.card(), person.username(), e.getMessage());
-        });
+        }));
   }
 
   /** Keeps the tail of the output (decoded across chunk boundaries) until the process has ended. */

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.jooq.CloseableDSLContext;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
@@ -119,6 +120,34 @@ class CheckRoutesTest {
     while (check("1-what-is-django", "X-CSRF-Token", csrf).statusCode() == 409) {
       assertTrue(System.nanoTime() < until, "the run did not end after being cancelled");
       Thread.sleep(100);
+    }
+  }
+
+  @Test
+  void aRunWaitsItsTurnBehindACheckAndSaysSo() throws Exception {
+    String session = learner.sessionCookie().orElseThrow();
+    try (TerminalClient terminal = TerminalClient.connect(server, "django-pocket-book", session, server.publicUrl())) {
+      terminal.waitForReady();
+      // Card 1's check sets Django up, so a slow settings module makes a check that lasts a few seconds.
+      terminal.type("echo 'import time; time.sleep(4)  # slow-check' >> config/settings.py; echo slowed-$((2+3))\r");
+      terminal.waitForScreen("slowed-5");
+      try {
+        HttpRequest checkRequest = HttpRequest.newBuilder(URI.create(server.url(
+                COURSE + "/cards/1-what-is-django/check")))
+            .timeout(Duration.ofSeconds(60)).header("X-CSRF-Token", csrf)
+            .POST(HttpRequest.BodyPublishers.noBody()).build();
+        var checking = learner.client().sendAsync(checkRequest, HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(1500);
+        HttpResponse<String> refused = learner.post(
+            COURSE + "/cards/2-why-django-core-strengths-tradeoffs/examples/1/run", Map.of(), "X-CSRF-Token", csrf);
+        assertEquals(409, refused.statusCode(), refused.body());
+        assertEquals("A check is already going in your sandbox. Wait for it to finish or cancel it, then run again.",
+            new JsonObject(refused.body()).getString("error"));
+        assertEquals(200, checking.get(60, TimeUnit.SECONDS).statusCode());
+      } finally {
+        terminal.type("sed -i '/# slow-check/d' config/settings.py; echo restored-$((3+3))\r");
+        terminal.waitForScreen("restored-6");
+      }
     }
   }
 

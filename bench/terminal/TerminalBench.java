@@ -299,8 +299,8 @@ public class TerminalBench {
   /**
    * The same sandboxed command launched directly: the exact bubblewrap arguments of the learner's running
    * sandbox (read from the holder process the server started), the launcher chain of LocalSandboxRuntime
-   * (sh when the server uses cgroups, prlimit, setpriv when the sandbox has its own host uid), and the script
-   * the server runs for the example.
+   * (sh when the server uses cgroups, prlimit, nsenter into the sandbox's network and setpriv when the sandbox
+   * has its own host uid), and the script the server runs for the example.
    */
   static final class Direct {
     final List<String> argv;
@@ -351,7 +351,12 @@ public class TerminalBench {
       if (!controls(procs, "cpu")) argv.add("--cpu=60");
       argv.add("--");
       chain.add("prlimit");
-      if (hostUid != ourUid) {
+      if (hostUid != ourUid) { // a root server: its execs join the sandbox's network, that of the holder's child
+        long inner = holder.children().findFirst().orElseThrow(() -> new IllegalStateException(
+            "the sandbox holder has no child")).pid();
+        argv.addAll(List.of("/usr/bin/nsenter", "--net=/proc/" + inner + "/ns/net", "--"));
+        chain.add("nsenter (the sandbox's network)");
+        bwrap.add(bwrap.indexOf("--unshare-all") + 1, "--share-net");
         argv.addAll(List.of("/usr/bin/setpriv", "--reuid=" + hostUid, "--regid=" + hostUid, "--clear-groups",
             "--no-new-privs", "--"));
         chain.add("setpriv (uid " + hostUid + ")");

@@ -89,16 +89,19 @@ final class Bubblewrap {
   /**
    * @param workspace the host directory to mount at {@link #WORKSPACE}
    * @param workingDir relative to the workspace
+   * @param sandboxNetwork true when started inside the sandbox's network namespace already (see
+   *     NetworkNamespace): that one is kept instead of a new one
    * @param tmpBytes size of the private /tmp and home tmpfs each
    */
-  List<String> command(
-      Path workspace, String workingDir, Map<String, String> extraEnv, boolean pty, long tmpBytes, List<String> argv) {
+  List<String> command(Path workspace, String workingDir, Map<String, String> extraEnv, boolean pty,
+      boolean sandboxNetwork, long tmpBytes, List<String> argv) {
     List<String> a = new ArrayList<>();
     a.add(bwrap.toString());
     // New user, pid, network (loopback only), ipc, uts and cgroup namespaces: no view of host processes,
     // no network beyond loopback, no shared memory with the host, and not root inside (uid 1000).
     a.addAll(List.of("--unshare-all", "--unshare-user", "--uid", Integer.toString(INNER_UID),
         "--gid", Integer.toString(INNER_UID)));
+    if (sandboxNetwork) a.add("--share-net");
     // No nested user namespaces: they would hand the learner "root" inside them and a large kernel surface.
     a.add("--disable-userns");
     // If the server dies, so does everything it started (and the pid namespace takes the whole tree along).

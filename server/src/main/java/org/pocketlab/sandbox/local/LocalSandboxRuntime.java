@@ -99,6 +99,7 @@ public final class LocalSandboxRuntime implements SandboxRuntime {
   private Bubblewrap bubblewrap;
   private Path sh;
   private Path prlimit;
+  private Path nsenter; // only as root: joining a sandbox's network namespace needs CAP_SYS_ADMIN
   private Path setpriv;
   private List<String> limitReport = List.of();
   private Future<Void> closing;
@@ -154,7 +155,10 @@ public final class LocalSandboxRuntime implements SandboxRuntime {
     sh = tool("sh");
     prlimit = tool("prlimit");
     Path bwrap = tool("bwrap");
-    if (perSandboxUsers) setpriv = tool("setpriv");
+    if (perSandboxUsers) {
+      setpriv = tool("setpriv");
+      nsenter = tool("nsenter");
+    }
     store.open();
     bubblewrap = new Bubblewrap(bwrap, store.etc());
     cgroups = useCgroups ? Cgroups.detect(cgroupParentName) : Cgroups.none();
@@ -224,7 +228,10 @@ public final class LocalSandboxRuntime implements SandboxRuntime {
         + " (soft: a run can overshoot until it ends)");
     lines.add("output " + settings.outputKb() + " KB per run: enforced by the runtime (cut and killed; terminals use"
         + " flow control instead)");
-    lines.add("network: loopback only (own network namespace per run)");
+    lines.add("network: loopback only; " + (nsenter != null
+        ? "one network namespace per sandbox, shared by its terminal and runs (as in a pod)"
+        : "a network namespace per exec (joining the sandbox's needs root), so a run can't reach a server started"
+            + " in the terminal"));
     lines.add("identity: " + (perSandboxUsers
         ? "uid 1000 inside, host uid " + uids.base() + "+n per sandbox"
         : "uid 1000 inside, the server's own uid outside (not root, so no per-sandbox uids)"));
@@ -295,9 +302,9 @@ public final class LocalSandboxRuntime implements SandboxRuntime {
    * Waiting for its "ready" also proves that bubblewrap works with this sandbox's workspace and cgroups.
    */
   private void startHolder(Sandbox sb, int uid) throws IOException {
-    List<String> inner = bubblewrap.command(store.workspace(sb.id), "", Map.of(), false, tmpfsBytes(),
+    List<String> inner = bubblewrap.command(store.workspace(sb.id), "", Map.of(), false, false, tmpfsBytes(),
         List.of("/bin/sh", "-c", "echo ready; exec sleep infinity"));
-    Process p = spawnPlain(launcher(sb, uid, inner, OptionalLong.empty()));
+    Process p = spawnPlain(launcher(sb, uid, inner, OptionalLong.empty(), null));
     p.getOutputStream().close();
     long timer = vertx.setTimer(START_TIMEOUT.toMillis(), t -> p.destroyForcibly());
     String first;
@@ -312,6 +319,13 @@ public final class LocalSandboxRuntime implements SandboxRuntime {
     }
     sb.holder = p;
     sb.holderStopping = false;
+    // The holder's network namespace becomes the sandbox's: every exec joins it (see NetworkNamespace).
+    if (nsenter != null) {
+      sb.network = NetworkNamespace.ofHolder(p).orElse(null);
+      if (sb.network == null) {
+        log.warn("Sandbox {}: its network namespace could not be held; its execs get one each", sb.id);
+      }
+    }
     p.onExit().whenComplete((h, e) -> reap(() -> holderExited(sb, p)));
   }
 
@@ -362,9 +376,10 @@ public final class LocalSandboxRuntime implements SandboxRuntime {
       OptionalLong cpuSeconds = cgroups.enforces("cpu") || wall.isEmpty()
           ? OptionalLong.empty()
           : OptionalLong.of(Math.max(1, wall.get().toSeconds()));
-      List<String> inner = bubblewrap.command(store.workspace(id), spec.workingDir(), spec.env(), pty, tmpfsBytes(),
-          spec.command());
-      List<String> argv = launcher(sb, store.uid(id), inner, cpuSeconds);
+      NetworkNamespace network = sb.network;
+      List<String> inner = bubblewrap.command(store.workspace(id), spec.workingDir(), spec.env(), pty,
+          network != null, tmpfsBytes(), spec.command());
+      List<String> argv = launcher(sb, store.uid(id), inner, cpuSeconds, network);
       Process process = spec.pty().isPresent()
           ? spawnPty(argv, spec.pty().get().cols(), spec.pty().get().rows())
           : spawnPlain(argv);
@@ -441,10 +456,12 @@ public final class LocalSandboxRuntime implements SandboxRuntime {
   }
 
   /**
-   * sh (join the cgroups) → prlimit (rlimits) → setpriv (the sandbox's host uid, no new privileges) → bwrap.
-   * Each step execs the next, so the pid Java sees is bwrap's, and all of them are in the cgroups already.
+   * sh (join the cgroups) → prlimit (rlimits) → nsenter (the sandbox's network namespace, for execs) → setpriv
+   * (the sandbox's host uid, no new privileges) → bwrap. Each step execs the next, so the pid Java sees is
+   * bwrap's, and all of them are in the cgroups already.
    */
-  private List<String> launcher(Sandbox sb, int uid, List<String> bwrapCommand, OptionalLong cpuSeconds) {
+  private List<String> launcher(Sandbox sb, int uid, List<String> bwrapCommand, OptionalLong cpuSeconds,
+      NetworkNamespace network) {
     List<String> a = new ArrayList<>();
     if (sb.group != null) {
       a.addAll(List.of(sh.toString(), "-c", JOIN_CGROUPS, "pocketlab-sandbox"));
@@ -456,6 +473,7 @@ public final class LocalSandboxRuntime implements SandboxRuntime {
     if (!cgroups.enforces("memory")) a.add("--as=" + settings.memoryBytes());
     cpuSeconds.ifPresent(s -> a.add("--cpu=" + s));
     a.add("--");
+    if (network != null) a.addAll(List.of(nsenter.toString(), "--net=" + network.path(), "--"));
     if (perSandboxUsers) {
       a.addAll(List.of(setpriv.toString(), "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--no-new-privs",
           "--"));
@@ -507,6 +525,10 @@ public final class LocalSandboxRuntime implements SandboxRuntime {
       sb.group = null;
     }
     sb.holder = null;
+    if (sb.network != null) {
+      sb.network.close(); // processes still in it keep it alive; no new exec can join it
+      sb.network = null;
+    }
   }
 
   private static void await(CompletableFuture<?> f, long deadline) {
@@ -709,6 +731,7 @@ public final class LocalSandboxRuntime implements SandboxRuntime {
     Cgroups.Group group;
     Process holder;
     boolean holderStopping;
+    NetworkNamespace network;
     final Set<LocalProcess> processes = ConcurrentHashMap.newKeySet();
     volatile long workspaceBytes;
 

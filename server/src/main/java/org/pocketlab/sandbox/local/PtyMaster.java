@@ -96,8 +96,9 @@ final class PtyMaster {
   /**
    * Reads what is waiting, up to {@code b.length} bytes, without ever blocking (the descriptor itself stays
    * blocking, for pty4j's writer): each read asks for no more than {@code FIONREAD} reports, and after a large
-   * read, reads go on while more came in behind (under a flood: fewer, larger chunks). When nothing is reported, a read is made only if
-   * {@code poll} says it returns at once: a hang-up or error, which the read then reports.
+   * read, reads go on while more came in behind (under a flood: fewer, larger chunks). When nothing is
+   * reported, a read is made only if {@code poll} says it returns at once: a hang-up or error, which the read
+   * then reports.
    *
    * @return the bytes read; 0 when nothing waits; -1 once the terminal is gone (EIO) or failed
    */

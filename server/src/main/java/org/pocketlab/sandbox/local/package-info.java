@@ -15,14 +15,16 @@
  * exec's whole tree is then exact and race-free (SIGKILL to its bwrap ends its pid namespace, even for
  * daemonised grandchildren), every exec gets {@code --die-with-parent} and a clean, fixed environment, a
  * crash cannot leave execs half-entered into a dying namespace, and nothing depends on pids staying valid
- * across restarts. The price: execs do not share a pid or network namespace, so a {@code runserver} started
- * in one exec is reachable on loopback from that exec only (e.g. in the same terminal), and {@code ps} shows
- * only the exec's own processes. Files, memory, process and CPU limits are shared through the workspace and
- * the cgroups. (A pod shares its network between execs; joining the holder's network namespace before bwrap
- * would give the same here, and is the natural next step if the course needs it.)
+ * across restarts. The price: execs do not share a pid namespace, so {@code ps} shows only the exec's own
+ * processes. Files, memory, process and CPU limits are shared through the workspace and the cgroups. The
+ * network is shared as in a pod: the holder's network namespace (loopback only) is the sandbox's, held open
+ * by the server ({@link org.pocketlab.sandbox.local.NetworkNamespace}), and every exec joins it with
+ * {@code nsenter} before bwrap, so a {@code runserver} started in the terminal answers a Run. That needs
+ * root; a server that is not root gives each exec a loopback of its own.
  *
  * <p>Each exec is started as {@code sh} (joins the cgroups) → {@code prlimit} (FSIZE, CORE=0, NOFILE; NPROC
- * per sandbox uid; AS and CPU only where cgroups cannot do memory and CPU) → {@code setpriv} (the sandbox's
+ * per sandbox uid; AS and CPU only where cgroups cannot do memory and CPU) → {@code nsenter} (the sandbox's
+ * network, as root) → {@code setpriv} (the sandbox's
  * own host uid, no new privileges; only when the server runs as root) → {@code bwrap}, each exec-ing the next.
  * Processes are spawned from one long-lived thread, because {@code --die-with-parent}'s parent-death signal
  * fires when the <em>thread</em> that forked ends. Output is read only while the consumer has demand

@@ -186,6 +186,31 @@ class LocalSandboxRuntimeTest extends SandboxRuntimeContract {
     await(secretKeeper.kill());
   }
 
+  /** As in a pod: a server started in the terminal answers a Run of the same learner, and nobody else. */
+  @Test
+  void anExecReachesAServerOfAnotherExecOfItsOwnSandboxOnly() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(isRoot(), "joining a sandbox's network namespace needs root");
+    SandboxId mine = started();
+    SandboxId theirs = started();
+    SandboxProcess server = await(runtime.exec(mine, ExecSpec.of("python3", "-m", "http.server", "8765",
+        "--bind", "127.0.0.1").withPty(80, 24)));
+    Collected log = collect(server);
+    String probe = String.join("\n",
+        "import sys, time, urllib.request",
+        "for attempt in range(int(sys.argv[1])):",
+        "    try:",
+        "        print(urllib.request.urlopen('http://127.0.0.1:8765/', timeout=2).status); break",
+        "    except OSError as e:",
+        "        time.sleep(0.1)",
+        "else:",
+        "    print('unreachable')");
+    assertEquals("200", run(mine, ExecSpec.of("python3", "-c", probe, "100")).output().trim(), log.text());
+    assertEquals("unreachable", run(theirs, ExecSpec.of("python3", "-c", probe, "3")).output().trim());
+    assertTrue(local().limitReport().stream().anyMatch(l -> l.startsWith("network: loopback only; one network"
+        + " namespace per sandbox")), local().limitReport().toString());
+    await(server.kill());
+  }
+
   @Test
   void noNetworkBeyondLoopback() throws Exception {
     int port = TestPostgres.server().port();

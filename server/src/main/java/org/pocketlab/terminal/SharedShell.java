@@ -82,10 +82,12 @@ final class SharedShell {
     if (!ended) process.input().write(keys);
   }
 
+  /**
+   * Straight to the process (one ioctl, or one frame to the pod), as keystrokes go: a resize then reaches the
+   * terminal before the keys typed after it, where a hop to the shell's context let them overtake it.
+   */
   void resize(int cols, int rows) {
-    context.runOnContext(v -> {
-      if (!ended) process.resize(cols, rows);
-    });
+    if (!ended) process.resize(cols, rows);
   }
 
   void kill() {

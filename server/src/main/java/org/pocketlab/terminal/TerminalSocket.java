@@ -1,6 +1,7 @@
 package org.pocketlab.terminal;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +11,7 @@ import org.pocketlab.auth.Authentication;
 import org.pocketlab.auth.Person;
 import org.pocketlab.course.CourseCatalog;
 import org.pocketlab.sandbox.SandboxId;
+import org.pocketlab.sandbox.StartProgress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +65,16 @@ public final class TerminalSocket {
   private void connect(ServerWebSocket ws, SandboxId id, int cols, int rows) {
     status(ws, "starting", "Starting your sandbox…");
     Connection connection = new Connection(ws, id);
+    // While the sandbox starts, each step it takes is shown ("Copying the starter project…", "Pulling…").
+    MessageConsumer<JsonObject> progress = io.vertx.core.Vertx.currentContext().owner().eventBus()
+        .consumer(StartProgress.address(id), m -> {
+          String stage = m.body().getString("stage");
+          if (connection.shell == null && !ws.isClosed() && StartProgress.isUnderway(stage)) {
+            status(ws, "starting", m.body().getString("message"));
+          }
+        });
     terminals.open(id, cols, rows).onComplete(opened -> {
+      progress.unregister(); // open always ends (a start has a timeout), closed socket or not
       if (ws.isClosed()) return;
       if (opened.failed()) {
         log.warn("terminal for {} could not start: {}", id, opened.cause().getMessage());

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,16 @@ class TerminalSocketTest {
     try (TerminalClient again = open(learner1)) {
       again.waitFor("the scrollback repainted", c -> c.screen().contains("42") && c.screen().contains("25 90"),
           Duration.ofSeconds(10));
+    }
+  }
+
+  @Test
+  void aFirstStartSaysWhatItIsDoing() throws Exception {
+    try (TerminalClient tab = open(signedIn("instructor1"))) { // nobody else here has a workspace of theirs
+      List<String> notes = tab.statuses().stream().filter(s -> "starting".equals(s.getString("state")))
+          .map(s -> s.getString("note")).toList();
+      assertEquals(List.of("Starting your sandbox…", "Copying the starter project into your new workspace…"), notes);
+      assertEquals("ready", tab.statuses().get(tab.statuses().size() - 1).getString("state"));
     }
   }
 

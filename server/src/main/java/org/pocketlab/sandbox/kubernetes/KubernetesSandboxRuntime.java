@@ -34,6 +34,7 @@ import org.pocketlab.sandbox.ExecSpec;
 import org.pocketlab.sandbox.SandboxException;
 import org.pocketlab.sandbox.SandboxException.Kind;
 import org.pocketlab.sandbox.SandboxId;
+import org.pocketlab.sandbox.StartProgress;
 import org.pocketlab.sandbox.SandboxInfo;
 import org.pocketlab.sandbox.SandboxProcess;
 import org.pocketlab.sandbox.SandboxRuntime;

@@ -12,7 +12,7 @@ import java.util.Optional;
 /** Reading a pod's status: is it usable, dead, on its way out, and what is it waiting for. */
 final class PodStates {
 
-  /** A stage of a start, for {@link StartProgress}: the key and a sentence for the learner. */
+  /** A stage of a start, for {@link org.pocketlab.sandbox.StartProgress}: the key and a sentence for the learner. */
   record Stage(String key, String message) {}
 
   private PodStates() {}

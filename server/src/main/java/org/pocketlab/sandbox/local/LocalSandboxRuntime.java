@@ -47,6 +47,7 @@ import org.pocketlab.sandbox.SandboxProcess;
 import org.pocketlab.sandbox.SandboxRuntime;
 import org.pocketlab.sandbox.SandboxSettings;
 import org.pocketlab.sandbox.SandboxStatus;
+import org.pocketlab.sandbox.StartProgress;
 import org.pocketlab.sandbox.local.SandboxStore.UidRange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -273,6 +274,9 @@ public final class LocalSandboxRuntime implements SandboxRuntime {
       long t0 = System.nanoTime();
       boolean created;
       try {
+        if (!store.exists(id)) {
+          new StartProgress(id, "preparing", "Copying the starter project into your new workspace…").publish(vertx);
+        }
         created = store.prepare(id);
         int uid = store.uid(id);
         if (!cgroups.isEmpty()) {
@@ -281,6 +285,7 @@ public final class LocalSandboxRuntime implements SandboxRuntime {
         startHolder(sb, uid);
       } catch (IOException | RuntimeException e) {
         endEverything(sb, Reason.SANDBOX_STOPPED);
+        new StartProgress(id, "failed", "Your sandbox could not be started.").publish(vertx);
         log.error("Could not start sandbox {}", id, e);
         throw new SandboxException(Kind.UNAVAILABLE, "Your sandbox could not be started. Please try again in a"
             + " moment; if it keeps failing, tell your instructor.", e);
@@ -290,6 +295,7 @@ public final class LocalSandboxRuntime implements SandboxRuntime {
       sb.startedAt = Instant.now();
       sb.crashNote = null;
       sb.workspaceBytes = store.measure(id);
+      new StartProgress(id, "ready", "Your sandbox is ready.").publish(vertx);
       log.info("Sandbox {} started in {} ms{}{}", id, (System.nanoTime() - t0) / 1_000_000,
           created ? " with a new workspace" : "", restarted ? " (restarted after a crash)" : "");
       return sb.info(restarted, note);

@@ -39,6 +39,7 @@ import org.pocketlab.sandbox.ExecSpec;
 import org.pocketlab.sandbox.ExitStatus;
 import org.pocketlab.sandbox.SandboxException;
 import org.pocketlab.sandbox.SandboxId;
+import org.pocketlab.sandbox.StartProgress;
 import org.pocketlab.sandbox.SandboxInfo;
 import org.pocketlab.sandbox.SandboxManager;
 import org.pocketlab.sandbox.SandboxProcess;

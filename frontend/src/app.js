@@ -115,8 +115,27 @@
 
   // Live dashboards: an element with data-live-url subscribes to the server's events (EventSource) and
   // swaps each row it receives in place of the element with the same id. The note that comes with a row
-  // goes to a polite live region, so screen readers hear what changed.
+  // goes to a polite live region, so screen readers hear what changed. Where rows may have been missed (the
+  // server says "stale", or the stream itself reconnected), the element is read afresh from the page.
   var liveSources = [];
+  function resync(element, said) {
+    fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-live-url]");
+        if (!fresh || !document.body.contains(element)) return;
+        element.innerHTML = fresh.innerHTML;
+        if (window.htmx) window.htmx.process(element);
+        var note = document.getElementById("dashboard-live");
+        if (note) note.textContent = said;
+      })
+      .catch(function () {
+        // the next event or reconnect tries again
+      });
+  }
   function connectLive() {
     liveSources = liveSources.filter(function (entry) {
       if (document.body.contains(entry.element)) return true;
@@ -136,6 +155,14 @@
           var note = document.getElementById("dashboard-live");
           if (note && fresh.dataset.liveNote) note.textContent = fresh.dataset.liveNote;
         });
+      });
+      source.addEventListener("stale", function () {
+        resync(element, "Refreshed after a break in live updates.");
+      });
+      var connected = false;
+      source.addEventListener("open", function () {
+        if (connected) resync(element, "Live updates are back; refreshed.");
+        connected = true;
       });
       liveSources.push({ element: element, source: source });
     });

@@ -114,7 +114,8 @@ final class DashboardPages {
 
   /**
    * Server-sent events: {@code event: row} with a matrix row's HTML whenever one of the cohort's learners
-   * progresses (the page's script swaps it in by id), and a comment every 25 s so proxies keep the
+   * progresses (the page's script swaps it in by id), {@code event: stale} when updates may have been missed
+   * (the script re-reads the page's dashboard), and a comment every 25 s so proxies keep the
    * connection. A client that cannot keep up is disconnected rather than buffered without bound; its
    * EventSource reconnects.
    */
@@ -127,13 +128,13 @@ final class DashboardPages {
         .putHeader("X-Accel-Buffering", "no");
     response.write("retry: 3000\n: live updates of cohort " + cohort.id() + "\n\n");
     Vertx vertx = ctx.vertx();
-    MessageConsumer<String> consumer = live.subscribe(cohort.id(), html -> {
+    MessageConsumer<String> consumer = live.subscribe(cohort.id(), (name, html) -> {
       if (response.closed()) return;
       if (response.writeQueueFull()) {
         ctx.request().connection().close();
         return;
       }
-      response.write(event("row", html));
+      response.write(event(name, html));
     });
     long heartbeat = vertx.setPeriodic(HEARTBEAT_MS, t -> {
       if (!response.closed()) response.write(": ping\n\n");

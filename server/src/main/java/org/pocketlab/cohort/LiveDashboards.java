@@ -6,7 +6,7 @@ import static org.pocketlab.db.schema.Tables.COHORT_MEMBER;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
-import io.vertx.core.Handler;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import org.pocketlab.course.Course;
 import org.pocketlab.course.CourseCatalog;
 import org.pocketlab.db.Database;
@@ -29,11 +30,16 @@ import org.slf4j.LoggerFactory;
  * Turns progress changes (from {@link ProgressListener}, i.e. from any replica) into fresh matrix rows for
  * the dashboards open on this server: for each change it finds which of the open cohorts the learner is in,
  * renders their row once per cohort and publishes it on the event bus at {@code pocketlab.dashboard.<id>},
- * where each open dashboard's stream listens. Nothing is queried while no dashboard is open here.
+ * where each open dashboard's stream listens. Nothing is queried while no dashboard is open here. When the
+ * listener had lost its connection (notifications in between are gone), every open dashboard is told it is
+ * {@value #STALE} and reads itself afresh.
  */
 public final class LiveDashboards {
   private static final Logger log = LoggerFactory.getLogger(LiveDashboards.class);
   private static final String PREFIX = "pocketlab.dashboard.";
+  /** The stream event of a row; {@link #STALE}: updates may have been missed, re-read the page. */
+  public static final String ROW = "row";
+  public static final String STALE = "stale";
 
   private final Vertx vertx;
   private final Database database;
@@ -50,12 +56,21 @@ public final class LiveDashboards {
     this.queries = queries;
     vertx.eventBus().<JsonObject>localConsumer(ProgressListener.ADDRESS,
         message -> changed(ProgressEvents.Change.fromJson(message.body())));
+    vertx.eventBus().localConsumer(ProgressListener.RESYNC_ADDRESS, message -> {
+      for (UUID cohort : open.keySet()) {
+        vertx.eventBus().publish(PREFIX + cohort, "", new DeliveryOptions().addHeader("event", STALE));
+      }
+    });
   }
 
-  /** Calls {@code onRow} with the HTML of each changed row of the cohort's matrix until unsubscribed. */
-  public MessageConsumer<String> subscribe(UUID cohort, Handler<String> onRow) {
+  /**
+   * Calls {@code onEvent} with {@link #ROW} and the HTML of each changed row of the cohort's matrix, or with
+   * {@link #STALE} and nothing, until unsubscribed.
+   */
+  public MessageConsumer<String> subscribe(UUID cohort, BiConsumer<String, String> onEvent) {
     open.computeIfAbsent(cohort, k -> new AtomicInteger()).incrementAndGet();
-    return vertx.eventBus().<String>localConsumer(PREFIX + cohort, message -> onRow.handle(message.body()));
+    return vertx.eventBus().<String>localConsumer(PREFIX + cohort, message -> onEvent.accept(
+        java.util.Objects.requireNonNullElse(message.headers().get("event"), ROW), message.body()));
   }
 
   public void unsubscribe(UUID cohort, MessageConsumer<String> consumer) {

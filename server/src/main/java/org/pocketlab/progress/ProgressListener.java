@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
 public final class ProgressListener implements AutoCloseable {
   /** Local event bus address; the body is {@link ProgressEvents.Change#toJson()}. */
   public static final String ADDRESS = "pocketlab.progress.changed";
+  /**
+   * Published (with no body) once listening again after the connection was lost: what was notified in between
+   * is gone, so whatever shows progress live must read it afresh.
+   */
+  public static final String RESYNC_ADDRESS = "pocketlab.progress.resync";
 
   private static final Logger log = LoggerFactory.getLogger(ProgressListener.class);
   private static final int POLL_MILLIS = 500;
@@ -47,12 +52,18 @@ public final class ProgressListener implements AutoCloseable {
 
   private void listen() {
     long backoff = 500;
+    boolean listenedBefore = false;
     while (running) {
       try (Connection connection = connect()) {
         try (Statement statement = connection.createStatement()) {
           statement.execute("LISTEN " + ProgressEvents.CHANNEL);
         }
         backoff = 500;
+        if (listenedBefore) {
+          log.info("progress notifications resumed; open dashboards re-read what they may have missed");
+          vertx.eventBus().publish(RESYNC_ADDRESS, null);
+        }
+        listenedBefore = true;
         PGConnection pg = connection.unwrap(PGConnection.class);
         while (running) {
           PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);

@@ -72,6 +72,18 @@ class LiveDashboardTest {
   }
 
   @Test
+  void aBreakInNotificationsTellsOpenDashboardsToReadAfresh() {
+    User instructor = CohortsTest.signIn(server, "instructor1", "instructor1");
+    String cohort = CohortsTest.createCohort(instructor, "After a break");
+    try (SseClient stream = SseClient.open(instructor.browser().client(), server.url(cohort + "/live"))) {
+      stream.next("open");
+      // What is notified while a server's listener is away is lost: once it listens again, it says so.
+      assertTrue(server.terminateProgressListeners() > 0, "a listener connection to end");
+      stream.next("stale");
+    }
+  }
+
+  @Test
   void updatesCrossServerReplicas() {
     User instructor = CohortsTest.signIn(server, "instructor1", "instructor1");
     String cohort = CohortsTest.createCohort(instructor, "Two replicas");

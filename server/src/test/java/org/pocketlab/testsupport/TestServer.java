@@ -90,6 +90,17 @@ public final class TestServer implements AutoCloseable {
     return db;
   }
 
+  /**
+   * Ends the progress listeners' LISTEN connections to this server's database (every server on it), as a
+   * database restart or failover would; returns how many were ended.
+   */
+  public int terminateProgressListeners() {
+    try (org.jooq.CloseableDSLContext dsl = org.jooq.impl.DSL.using(db.jdbcUrl(), db.user(), db.password())) {
+      return dsl.fetch("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+          + " WHERE application_name = 'pocketlab-progress-listener'").size();
+    }
+  }
+
   public int port() {
     return server.port();
   }

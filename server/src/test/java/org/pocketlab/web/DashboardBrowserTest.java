@@ -99,6 +99,17 @@ class DashboardBrowserTest {
     assertEquals("done", js("return document.querySelector('#learner-" + learnerId + " td.s3 .vh').textContent;"),
         "the cell says its status in words too (visually hidden)");
 
+    // A break in live updates (the server's listener loses its database connection): the page reads its
+    // dashboard afresh, in place, so the summary, which rows don't carry, now counts the card done.
+    By summary = By.cssSelector(".dashboard-summary");
+    assertTrue(browser.findElement(summary).getText().contains("0% of cards done"),
+        browser.findElement(summary).getText());
+    assertTrue(server.terminateProgressListeners() > 0, "a listener connection to end");
+    waitFor(Duration.ofSeconds(20), "the summary read afresh",
+        d -> d.findElement(summary).getText().contains("2% of cards done"));
+    assertEquals("yes", js("return window.__sameDocument;"), "refreshed in place, not by a reload");
+    assertEquals("Refreshed after a break in live updates.", browser.findElement(By.id("dashboard-live")).getText());
+
     List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
         .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
         .filter(e -> !e.getMessage().contains("favicon.ico"))

@@ -156,6 +156,11 @@
           if (note && fresh.dataset.liveNote) note.textContent = fresh.dataset.liveNote;
         });
       });
+      source.addEventListener("signed-out", function (event) {
+        source.close(); // reconnecting would be refused: the page says why instead
+        var note = document.getElementById("dashboard-live");
+        if (note) note.textContent = event.data;
+      });
       source.addEventListener("stale", function () {
         resync(element, "Refreshed after a break in live updates.");
       });

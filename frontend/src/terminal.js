@@ -384,6 +384,10 @@
 
   function closed(t, code) {
     if (leaving || current !== t) return;
+    if (code === 4001) { // signed out (here, elsewhere or by expiry): reconnecting would be refused anyway
+      setState(t, t.note || "You were signed out. Sign in again to use the terminal.", "error");
+      return;
+    }
     if (code === 1012) { // the shell ended: a new connection gets a new shell right away
       t.attempt = 0;
       setState(t, "Starting a new shell…", "connecting");

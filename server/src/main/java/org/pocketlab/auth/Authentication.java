@@ -7,6 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.pocketlab.config.Settings;
 import org.pocketlab.db.Database;
 import org.slf4j.Logger;
@@ -22,6 +23,7 @@ public final class Authentication {
   private static final Logger log = LoggerFactory.getLogger(Authentication.class);
   private static final String PERSON = "pocketlab.person";
   private static final String SESSION = "pocketlab.session";
+  private static final String AUTHENTICATION = "pocketlab.authentication";
   private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
 
   private final Settings settings;
@@ -101,6 +103,30 @@ public final class Authentication {
     return Optional.ofNullable(ctx.get(SESSION));
   }
 
+  /**
+   * For a long-lived connection opened by this request (a terminal, a live dashboard): re-reads its sign-in as
+   * a request would, so the open connection counts as activity and a sign-out anywhere (or expiry, or the
+   * identity provider refusing a refresh) is seen. True while the sign-in holds; an unreachable database is
+   * not a sign-out.
+   */
+  public static Supplier<Future<Boolean>> signInCheck(RoutingContext ctx) {
+    Authentication auth = ctx.get(AUTHENTICATION);
+    String cookie = auth == null ? null : auth.cookies.session(ctx);
+    if (cookie == null || session(ctx).isEmpty()) return () -> Future.succeededFuture(false);
+    return () -> auth.load(cookie).map(Optional::isPresent).otherwise(true);
+  }
+
+  /** How often open connections call their {@link #signInCheck}. */
+  public static Duration recheckEvery(RoutingContext ctx) {
+    Authentication auth = ctx.get(AUTHENTICATION);
+    return auth == null ? Duration.ofMinutes(1) : auth.settings.sessions().recheck();
+  }
+
+  private Future<Optional<WebSessions.Stored>> load(String cookie) {
+    return database.query(dsl -> sessions.find(dsl, cookie))
+        .compose(found -> found.isPresent() ? fresh(found.get()) : Future.succeededFuture(Optional.empty()));
+  }
+
   /** Route handler: attaches the signed-in person, if any, to the request. */
   public Handler<RoutingContext> loader() {
     return ctx -> {
@@ -112,12 +138,12 @@ public final class Authentication {
       if ("websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))) {
         ctx.request().pause(); // a WebSocket upgrade after an asynchronous step needs the request unread
       }
-      database.query(dsl -> sessions.find(dsl, cookie))
-          .compose(found -> found.isPresent() ? fresh(found.get()) : Future.succeededFuture(Optional.empty()))
+      load(cookie)
           .onSuccess(session -> {
             if (session.isPresent()) {
               ctx.put(SESSION, session.get());
               ctx.put(PERSON, session.get().person());
+              ctx.put(AUTHENTICATION, this);
             } else {
               cookies.clearSession(ctx); // unknown, tampered, expired or signed out elsewhere
             }

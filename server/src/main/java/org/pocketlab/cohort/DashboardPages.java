@@ -1,5 +1,6 @@
 package org.pocketlab.cohort;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
@@ -11,8 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.pocketlab.Problem;
 import org.pocketlab.auth.Access;
+import org.pocketlab.auth.Authentication;
 import org.pocketlab.course.Card;
 import org.pocketlab.course.Course;
 import org.pocketlab.course.CourseCatalog;
@@ -115,7 +118,8 @@ final class DashboardPages {
   /**
    * Server-sent events: {@code event: row} with a matrix row's HTML whenever one of the cohort's learners
    * progresses (the page's script swaps it in by id), {@code event: stale} when updates may have been missed
-   * (the script re-reads the page's dashboard), and a comment every 25 s so proxies keep the
+   * (the script re-reads the page's dashboard), {@code event: signed-out} and the end of the stream once the
+   * viewer's sign-in no longer holds (re-read every so often), and a comment every 25 s so proxies keep the
    * connection. A client that cannot keep up is disconnected rather than buffered without bound; its
    * EventSource reconnects.
    */
@@ -139,8 +143,16 @@ final class DashboardPages {
     long heartbeat = vertx.setPeriodic(HEARTBEAT_MS, t -> {
       if (!response.closed()) response.write(": ping\n\n");
     });
+    Supplier<Future<Boolean>> signedIn = Authentication.signInCheck(ctx);
+    long signInCheck = vertx.setPeriodic(Math.max(1, Authentication.recheckEvery(ctx).toMillis()),
+        t -> signedIn.get().onSuccess(holds -> {
+          if (holds || response.closed()) return;
+          response.write(event("signed-out", "You were signed out. Sign in again to follow this cohort live."));
+          response.end();
+        }));
     response.closeHandler(v -> {
       vertx.cancelTimer(heartbeat);
+      vertx.cancelTimer(signInCheck);
       live.unsubscribe(cohort.id(), consumer);
     });
   }

@@ -1,12 +1,15 @@
 package org.pocketlab.terminal;
 
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.pocketlab.auth.Authentication;
 import org.pocketlab.auth.Person;
 import org.pocketlab.course.CourseCatalog;
@@ -32,6 +35,8 @@ public final class TerminalSocket {
   private static final long PING_EVERY_MS = 20_000;
   private static final long DEAD_AFTER_MS = 50_000;
   private static final short POLICY = 1008;
+  /** Not to be reconnected: the page says so and waits for a new sign-in. */
+  private static final short SIGNED_OUT = 4001;
 
   private final Terminals terminals;
   private final CourseCatalog catalog;
@@ -58,13 +63,17 @@ public final class TerminalSocket {
       SandboxId id = new SandboxId(person.get().id().toString(), course);
       int cols = size(ctx.request().getParam("cols"), 100);
       int rows = size(ctx.request().getParam("rows"), 30);
-      ctx.request().toWebSocket().onSuccess(ws -> connect(ws, id, cols, rows));
+      SignIn signIn = new SignIn(Authentication.signInCheck(ctx), Authentication.recheckEvery(ctx));
+      ctx.request().toWebSocket().onSuccess(ws -> connect(ws, id, cols, rows, signIn));
     }
   }
 
-  private void connect(ServerWebSocket ws, SandboxId id, int cols, int rows) {
+  /** The connection's sign-in, re-read every so often: a sign-out elsewhere closes the terminal. */
+  private record SignIn(Supplier<Future<Boolean>> holds, Duration every) {}
+
+  private void connect(ServerWebSocket ws, SandboxId id, int cols, int rows, SignIn signIn) {
     status(ws, "starting", "Starting your sandbox…");
-    Connection connection = new Connection(ws, id);
+    Connection connection = new Connection(ws, id, signIn);
     // While the sandbox starts, each step it takes is shown ("Copying the starter project…", "Pulling…").
     MessageConsumer<JsonObject> progress = io.vertx.core.Vertx.currentContext().owner().eventBus()
         .consumer(StartProgress.address(id), m -> {
@@ -98,8 +107,9 @@ public final class TerminalSocket {
     private SharedShell shell;
     private long lastPong = System.currentTimeMillis();
     private final long heartbeat;
+    private final long signInCheck;
 
-    Connection(ServerWebSocket ws, SandboxId id) {
+    Connection(ServerWebSocket ws, SandboxId id, SignIn signIn) {
       this.ws = ws;
       this.id = id;
       var vertx = io.vertx.core.Vertx.currentContext().owner();
@@ -111,6 +121,12 @@ public final class TerminalSocket {
           ws.writePing(Buffer.buffer("hb"));
         }
       });
+      signInCheck = vertx.setPeriodic(Math.max(1, signIn.every().toMillis()), t -> signIn.holds().get()
+          .onSuccess(holds -> {
+            if (holds || ws.isClosed()) return;
+            status(ws, "error", "You were signed out. Sign in again to use the terminal.");
+            ws.close(SIGNED_OUT, "signed out");
+          }));
       ws.binaryMessageHandler(this::keys);
       ws.textMessageHandler(this::control);
       // Vert.x reports a message over the size limit here and leaves the socket open: close it, saying why.
@@ -122,6 +138,7 @@ public final class TerminalSocket {
       });
       ws.closeHandler(v -> {
         vertx.cancelTimer(heartbeat);
+        vertx.cancelTimer(signInCheck);
         if (shell != null) shell.detach(ws);
       });
     }

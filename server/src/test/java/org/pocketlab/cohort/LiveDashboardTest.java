@@ -28,7 +28,7 @@ class LiveDashboardTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.withKeycloak();
+    server = TestServer.withKeycloak(Map.of("POCKETLAB_SESSION_RECHECK_SECONDS", "1"));
     replica = TestServer.withKeycloak(Map.of(
         "POCKETLAB_DB_URL", server.db().jdbcUrl(),
         "POCKETLAB_DB_USER", server.db().user(),
@@ -80,6 +80,17 @@ class LiveDashboardTest {
       // What is notified while a server's listener is away is lost: once it listens again, it says so.
       assertTrue(server.terminateProgressListeners() > 0, "a listener connection to end");
       stream.next("stale");
+    }
+  }
+
+  @Test
+  void aSignedOutViewerIsToldAndTheStreamEnds() {
+    User instructor = CohortsTest.signIn(server, "admin1", "admin1"); // only this test signs admin1 in
+    String cohort = CohortsTest.createCohort(instructor, "Signed out later");
+    try (SseClient stream = SseClient.open(instructor.browser().client(), server.url(cohort + "/live"))) {
+      stream.next("open");
+      assertTrue(server.endSessionsOf("admin1") > 0);
+      assertEquals("You were signed out. Sign in again to follow this cohort live.", stream.next("signed-out").data());
     }
   }
 

@@ -25,7 +25,7 @@ class TerminalSocketTest {
 
   @BeforeAll
   static void start() {
-    server = TestServer.withKeycloak();
+    server = TestServer.withKeycloak(java.util.Map.of("POCKETLAB_SESSION_RECHECK_SECONDS", "1"));
     learner1 = signedIn("learner1");
     learner2 = signedIn("learner2");
   }
@@ -72,6 +72,18 @@ class TerminalSocketTest {
           .map(s -> s.getString("note")).toList();
       assertEquals(List.of("Starting your sandbox…", "Copying the starter project into your new workspace…"), notes);
       assertEquals("ready", tab.statuses().get(tab.statuses().size() - 1).getString("state"));
+    }
+  }
+
+  @Test
+  void aSignOutElsewhereClosesTheTerminalWithoutAReconnect() throws Exception {
+    try (TerminalClient tab = open(signedIn("admin1"))) { // only this test signs admin1 in
+      assertTrue(server.endSessionsOf("admin1") > 0);
+      tab.waitFor("the socket closed as signed out", c -> "4001 signed out".equals(c.closedWith()),
+          Duration.ofSeconds(15));
+      assertTrue(tab.statuses().stream().anyMatch(s -> "error".equals(s.getString("state"))
+          && "You were signed out. Sign in again to use the terminal.".equals(s.getString("note"))), tab.statuses()
+          .toString());
     }
   }
 

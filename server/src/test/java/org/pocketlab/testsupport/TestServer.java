@@ -90,6 +90,14 @@ public final class TestServer implements AutoCloseable {
     return db;
   }
 
+  /** Ends every sign-in of the user, as a sign-out elsewhere does (Keycloak's back-channel logout, say). */
+  public int endSessionsOf(String username) {
+    try (org.jooq.CloseableDSLContext dsl = org.jooq.impl.DSL.using(db.jdbcUrl(), db.user(), db.password())) {
+      return dsl.execute("DELETE FROM web_session WHERE user_id = (SELECT id FROM app_user WHERE username = ?)",
+          username);
+    }
+  }
+
   /**
    * Ends the progress listeners' LISTEN connections to this server's database (every server on it), as a
    * database restart or failover would; returns how many were ended.

@@ -116,9 +116,13 @@
   // Live dashboards: an element with data-live-url subscribes to the server's events (EventSource) and
   // swaps each row it receives in place of the element with the same id. The note that comes with a row
   // goes to a polite live region, so screen readers hear what changed. Where rows may have been missed (the
-  // server says "stale", or the stream itself reconnected), the element is read afresh from the page.
+  // server says "stale", or the stream itself reconnected), the element is read afresh from the page. A few
+  // seconds after rows arrive, so are the totals and charts, which rows don't carry (only those: swapping the
+  // matrix under an instructor's keyboard focus or scroll position every few seconds would lose it).
   var liveSources = [];
-  function resync(element, said) {
+  var TOTALS_AFTER_MS = 5000;
+  var TOTALS = [".dashboard-summary", ".charts", "table.matrix > tfoot"];
+  function resync(element, said, only) {
     fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
@@ -127,6 +131,14 @@
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html").querySelector("[data-live-url]");
         if (!fresh || !document.body.contains(element)) return;
+        if (only) {
+          only.forEach(function (selector) {
+            var old = element.querySelector(selector);
+            var replacement = fresh.querySelector(selector);
+            if (old && replacement) old.replaceWith(document.importNode(replacement, true));
+          });
+          return; // a routine refresh says nothing new
+        }
         element.innerHTML = fresh.innerHTML;
         if (window.htmx) window.htmx.process(element);
         var note = document.getElementById("dashboard-live");
@@ -145,7 +157,14 @@
     document.querySelectorAll("[data-live-url]").forEach(function (element) {
       if (!window.EventSource || liveSources.some(function (e) { return e.element === element; })) return;
       var source = new EventSource(element.dataset.liveUrl);
+      var totalsDue = null;
       source.addEventListener("row", function (event) {
+        if (!totalsDue) {
+          totalsDue = setTimeout(function () {
+            totalsDue = null;
+            resync(element, "", TOTALS);
+          }, TOTALS_AFTER_MS);
+        }
         var template = document.createElement("template");
         template.innerHTML = event.data;
         Array.prototype.forEach.call(template.content.querySelectorAll("[id]"), function (fresh) {

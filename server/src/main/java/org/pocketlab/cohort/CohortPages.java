@@ -36,7 +36,11 @@ final class CohortPages {
   }
 
   void mount(Router router, Access access, CohortAccess cohortAccess) {
-    router.get("/cohorts").handler(access.role(Person.INSTRUCTOR)).handler(ctx -> list(ctx, 200, null, Map.of()));
+    // Instructors manage their cohorts here; anyone else sees the cohorts they learn in.
+    router.get("/cohorts").handler(access.signedIn()).handler(ctx -> {
+      if (Authentication.person(ctx).orElseThrow().has(Person.INSTRUCTOR)) list(ctx, 200, null, Map.of());
+      else joined(ctx);
+    });
     router.post("/cohorts").handler(access.role(Person.INSTRUCTOR)).handler(this::create);
     router.get("/cohorts/:cohort/people").handler(access.signedIn()).handler(cohortAccess)
         .handler(ctx -> people(ctx, 200, null, ctx.queryParams().get("notice")));
@@ -55,6 +59,18 @@ final class CohortPages {
           params.put("error", error);
           params.put("form", form);
           pages.render(ctx, status, "cohorts.jte", "Cohorts", null, params);
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void joined(RoutingContext ctx) {
+    Person person = Authentication.person(ctx).orElseThrow();
+    database.query(dsl -> Cohorts.joinedBy(dsl, person.id()))
+        .onSuccess(joined -> {
+          Map<String, Object> params = new HashMap<>();
+          params.put("joined", joined);
+          params.put("catalog", catalog);
+          pages.render(ctx, 200, "my_cohorts.jte", "Your cohorts", null, params);
         })
         .onFailure(ctx::fail);
   }

@@ -98,6 +98,25 @@ public final class Cohorts {
   /** A cohort as listed: with how many learners and instructors it has. */
   public record Listed(Cohort cohort, int learners, int instructors) {}
 
+  /** A cohort someone learns in: since when, and who teaches it (their names, as shown in the header). */
+  public record Joined(Cohort cohort, OffsetDateTime joinedAt, List<String> instructors) {}
+
+  /** The cohorts the person is a learner in, the latest joined first. */
+  public static List<Joined> joinedBy(DSLContext dsl, UUID person) {
+    var teachers = DSL.arrayAgg(DSL.coalesce(DSL.nullif(APP_USER.NAME, ""), APP_USER.USERNAME))
+        .orderBy(DSL.lower(APP_USER.NAME), APP_USER.USERNAME);
+    var names = DSL.field(DSL.select(teachers).from(COHORT_MEMBER.as("teaching"))
+        .join(APP_USER).on(APP_USER.ID.eq(DSL.field(DSL.name("teaching", "user_id"), UUID.class)))
+        .where(DSL.field(DSL.name("teaching", "cohort_id"), UUID.class).eq(COHORT.ID),
+            DSL.field(DSL.name("teaching", "role"), String.class).eq(Member.Role.INSTRUCTOR.dbValue())));
+    return dsl.select(COHORT.asterisk(), COHORT_MEMBER.ADDED_AT, names)
+        .from(COHORT_MEMBER).join(COHORT).on(COHORT.ID.eq(COHORT_MEMBER.COHORT_ID))
+        .where(COHORT_MEMBER.USER_ID.eq(person), COHORT_MEMBER.ROLE.eq(Member.Role.LEARNER.dbValue()))
+        .orderBy(COHORT_MEMBER.ADDED_AT.desc())
+        .fetch(r -> new Joined(cohort(r), r.get(COHORT_MEMBER.ADDED_AT),
+            r.get(names) == null ? List.of() : List.of(r.get(names))));
+  }
+
   /** The cohorts someone may open: all for an admin, those they teach for an instructor. */
   public static List<Listed> visibleTo(DSLContext dsl, Person person) {
     var learners = DSL.count().filterWhere(COHORT_MEMBER.ROLE.eq(Member.Role.LEARNER.dbValue()));

@@ -145,13 +145,34 @@ class CohortsTest {
         "an id that does not exist looks the same as one that does");
     assertEquals(403, other.browser().get("/cohorts/not-a-uuid").statusCode());
     assertFalse(other.browser().get("/cohorts").body().contains(id), "not in another instructor's list");
-    assertEquals(403, learner.browser().get("/cohorts").statusCode(), "learners have no cohort list");
+    String theirs = learner.browser().get("/cohorts").body();
+    assertTrue(theirs.contains("Your cohorts") && theirs.contains("<h2>Private cohort</h2>"),
+        "a learner's own list of the cohorts they are in");
+    assertFalse(theirs.contains(id) || theirs.contains(joinCode(owner, path)), "with no dashboard link or join code");
+    assertEquals(403, learner.browser().post("/cohorts", Map.of("_csrf", learner.csrf(), "name", "Mine", "course",
+        COURSE)).statusCode(), "learners create no cohorts");
     assertEquals(302, new Browser(server).get(path).statusCode(), "anonymous: sign in first");
 
     User admin = signIn(server, "admin1", "admin1");
     assertEquals(200, admin.browser().get(path).statusCode(), "admins see every cohort");
     assertTrue(admin.browser().get("/cohorts").body().contains(id));
     assertEquals(404, admin.browser().get("/cohorts/" + UUID.randomUUID()).statusCode());
+  }
+
+  @Test
+  void learnersSeeTheCohortsTheyAreInAndWhoTeachesThem() {
+    User instructor = signIn(server, "instructor1", "instructor1");
+    String path = createCohort(instructor, "Evening class");
+    User learner = newUser(server, "evening");
+    String none = learner.browser().get("/cohorts").body();
+    assertTrue(none.contains("You are not in a cohort yet") && none.contains("href=\"/join\""), none);
+
+    join(learner, joinCode(instructor, path));
+    String page = learner.browser().get("/cohorts").body();
+    assertTrue(page.contains("<h2>Evening class</h2>"), page);
+    assertTrue(page.contains("Led by Ines Instructor."), page);
+    assertTrue(page.contains("You joined on " + java.time.LocalDate.now(java.time.ZoneOffset.UTC)), page);
+    assertTrue(page.contains("<a href=\"/cohorts\">Your cohorts</a>"), "the header links here for learners");
   }
 
   @Test

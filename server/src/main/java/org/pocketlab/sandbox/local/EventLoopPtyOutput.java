@@ -133,8 +133,17 @@ final class EventLoopPtyOutput implements ProcessOutput, EpollIoHandle {
 
   @Override
   public void handle(IoRegistration registration, IoEvent event) {
+    try {
+      readyToRead(((EpollIoEvent) event).ops().value());
+    } catch (RuntimeException e) {
+      // Never left to the loop: still watching, a level-triggered descriptor would report the same again and again.
+      log.warn("Reading a terminal failed; it is closed", e);
+      fail(e);
+    }
+  }
+
+  private void readyToRead(int ops) {
     if (ended) return;
-    int ops = ((EpollIoEvent) event).ops().value();
     if (!watching) {
       // Not watching input, yet woken: a hang-up or error, which epoll reports regardless. Reporting it again and
       // again would spin the loop, so the terminal is given up (this JVM keeps the slave open, so it is rare).

@@ -3,50 +3,21 @@ package org.pocketlab.web;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import java.util.logging.Level;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.pocketlab.testsupport.TestServer;
 
 /**
  * A real headless Chromium (Debian's, driven by Debian's chromedriver) reading lessons: boosted navigation
  * swaps only the lesson, the back button and the keyboard work, code is highlighted, and the page runs
  * without a single Content-Security-Policy violation.
  */
-class BrowserNavigationTest {
+class BrowserNavigationTest extends ChromiumTest {
   private static final String COURSE = "/courses/django-pocket-book";
-  private static TestServer server;
-  private static WebDriver browser;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.withKeycloak();
-    browser = chromium();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.quit();
-    if (server != null) server.close();
-  }
-
   @Test
   void boostedNavigationBackButtonAndKeyboard() {
     browser.get(server.url(COURSE + "/cards/1-what-is-django"));
@@ -138,43 +109,5 @@ class BrowserNavigationTest {
   private static void waitForHeading(String text) {
     new WebDriverWait(browser, Duration.ofSeconds(10)).until(
         ExpectedConditions.textToBe(By.cssSelector("main h1"), text));
-  }
-
-  private static Object js(String script) {
-    return ((JavascriptExecutor) browser).executeScript(script);
-  }
-
-  private static void assertNoConsoleErrors() {
-    assertNoConsoleErrors(browser);
-  }
-
-  /** No error in the page's console since the last look (a CSP violation is one). */
-  static void assertNoConsoleErrors(WebDriver browser) {
-    List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-        .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-        .filter(e -> !e.getMessage().contains("favicon.ico"))
-        .toList();
-    assertTrue(errors.isEmpty(), "browser console errors: " + errors);
-  }
-
-  static WebDriver chromium() throws Exception {
-    File driver = new File("/usr/bin/chromedriver");
-    File binary = new File("/usr/bin/chromium");
-    assertTrue(driver.canExecute() && binary.canExecute(),
-        "Debian's chromium and chromium-driver are required (deploy/local/install-deps --tests installs them)");
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(binary);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--window-size=1280,900",
-        "--user-data-dir=" + Files.createTempDirectory("pocketlab-chromium"));
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    options.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(driver)
-        .usingAnyFreePort()
-        .build();
-    return new ChromeDriver(service, options);
   }
 }

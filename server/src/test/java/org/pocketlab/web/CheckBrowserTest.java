@@ -5,39 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.pocketlab.testsupport.Browser;
-import org.pocketlab.testsupport.TestServer;
 
 /**
  * The exercise's Check button in a real headless Chromium: offered only to a signed-in learner, it posts
  * through HTMX (with the page's CSRF token) and the verdict from their real sandbox appears under it.
  */
-class CheckBrowserTest {
+class CheckBrowserTest extends ChromiumTest {
   private static final String CARD_9 = "/courses/django-pocket-book/cards/9-pyenv-multi-version-dev";
-  private static TestServer server;
-  private static WebDriver browser;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.withKeycloak();
-    browser = BrowserNavigationTest.chromium();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.quit();
-    if (server != null) server.close();
-  }
-
   @Test
   void aLearnerChecksTheirWorkFromTheLesson() {
     browser.get(server.url(CARD_9));
@@ -62,6 +43,6 @@ class CheckBrowserTest {
     assertEquals("Not yet. There is no .python-version in your workspace.",
         verdict.findElement(By.cssSelector(".check-verdict")).getText());
     assertTrue(button.isEnabled(), "the button is back once the check is over");
-    BrowserNavigationTest.assertNoConsoleErrors(browser);
+    assertNoConsoleErrors();
   }
 }

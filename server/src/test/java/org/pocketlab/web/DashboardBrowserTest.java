@@ -5,20 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.pocketlab.db.schema.Tables.APP_USER;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import org.jooq.CloseableDSLContext;
 import org.jooq.impl.DSL;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -26,29 +20,13 @@ import org.pocketlab.progress.EventKind;
 import org.pocketlab.progress.ProgressEvent;
 import org.pocketlab.testsupport.Browser;
 import org.pocketlab.testsupport.TestKeycloak;
-import org.pocketlab.testsupport.TestServer;
 
 /**
  * The instructor's dashboard in a real headless Chromium: creating a cohort through the form, and a
  * learner's progress turning up in their row of the open dashboard without a reload (server-sent events
  * and app.js), with no Content-Security-Policy violation on the way.
  */
-class DashboardBrowserTest {
-  private static TestServer server;
-  private static WebDriver browser;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.withKeycloak();
-    browser = BrowserNavigationTest.chromium();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.quit();
-    if (server != null) server.close();
-  }
-
+class DashboardBrowserTest extends ChromiumTest {
   @Test
   void aLearnersProgressAppearsOnTheOpenDashboard() throws Exception {
     browser.get(server.url("/cohorts"));
@@ -116,16 +94,9 @@ class DashboardBrowserTest {
         d -> d.findElement(By.id("dashboard-live")).getText().equals("Refreshed after a break in live updates."));
     assertEquals("yes", js("return window.__sameDocument;"), "refreshed in place, not by a reload");
 
-    List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-        .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-        .filter(e -> !e.getMessage().contains("favicon.ico"))
-        .toList();
-    assertTrue(errors.isEmpty(), "browser console errors: " + errors);
+    assertNoConsoleErrors();
   }
 
-  private static Object js(String script) {
-    return ((JavascriptExecutor) browser).executeScript(script);
-  }
 
   private static void waitFor(Duration timeout, String what, java.util.function.Function<WebDriver, ?> condition) {
     new WebDriverWait(browser, timeout).withMessage(what)

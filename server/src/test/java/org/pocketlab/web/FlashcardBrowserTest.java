@@ -5,41 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.pocketlab.testsupport.TestKeycloak;
-import org.pocketlab.testsupport.TestServer;
 
 /**
  * A learner answers a flashcard in a real headless Chromium: signs in through Keycloak's page, opens the
  * review page, shows the answer with the Space key, grades it with 3 (Good), and sees the counts on the
  * page and in the course menu change, without a page load and without a Content-Security-Policy violation.
  */
-class FlashcardBrowserTest {
+class FlashcardBrowserTest extends ChromiumTest {
   private static final String REVIEW = "/courses/django-pocket-book/review";
-  private static TestServer server;
-  private static WebDriver browser;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.withKeycloak();
-    browser = BrowserNavigationTest.chromium();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.quit();
-    if (server != null) server.close();
-  }
-
   @Test
   void answerAFlashcardWithTheKeyboard() {
     browser.get(server.url(REVIEW)); // not signed in: off to Keycloak, then back here
@@ -74,7 +55,7 @@ class FlashcardBrowserTest {
     waitFor("the course menu's count to follow",
         ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#course-nav .review-link"), "(23 new)"));
     assertFalse(browser.findElement(By.cssSelector(".flashcard-answer")).isDisplayed(), "the next answer is hidden");
-    BrowserNavigationTest.assertNoConsoleErrors(browser);
+    assertNoConsoleErrors();
   }
 
   private static String text(String css) {
@@ -90,7 +71,4 @@ class FlashcardBrowserTest {
     }
   }
 
-  private static Object js(String script) {
-    return ((JavascriptExecutor) browser).executeScript(script);
-  }
 }

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.logging.Level;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -16,12 +13,10 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.pocketlab.testsupport.TestKeycloak;
-import org.pocketlab.testsupport.TestServer;
 
 /**
  * The terminal and the Run button in a real headless Chromium, against the real server, Keycloak and a real
@@ -30,28 +25,13 @@ import org.pocketlab.testsupport.TestServer;
  * (same page, same WebSocket) still showing what they typed. No Content-Security-Policy violation on the
  * way: xterm.js's runtime styles carry the page's nonce.
  */
-class TerminalBrowserTest {
+class TerminalBrowserTest extends ChromiumTest {
   private static final String COURSE = "/courses/django-pocket-book";
   private static final String CARD_1 = COURSE + "/cards/1-what-is-django";
   private static final Duration SANDBOX_START = Duration.ofSeconds(90);
   private static final String ROWS =
       "return [...document.querySelectorAll('#terminal-panel .xterm-rows > div')]"
           + ".map(r => r.textContent.replace(/\\u00a0/g, ' ').trim());";
-  private static TestServer server;
-  private static WebDriver browser;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = TestServer.withKeycloak();
-    browser = BrowserNavigationTest.chromium();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (browser != null) browser.quit();
-    if (server != null) server.close();
-  }
-
   @Test
   void terminalAndRunOnALesson() {
     // A reader who is not signed in gets neither a terminal nor Run buttons.
@@ -160,19 +140,9 @@ class TerminalBrowserTest {
     }
   }
 
-  private static Object js(String script) {
-    return ((JavascriptExecutor) browser).executeScript(script);
-  }
 
   private static void drainConsole() {
     browser.manage().logs().get(LogType.BROWSER);
   }
 
-  private static void assertNoConsoleErrors() {
-    List<LogEntry> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-        .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-        .filter(e -> !e.getMessage().contains("favicon.ico"))
-        .toList();
-    assertTrue(errors.isEmpty(), "browser console errors: " + errors);
-  }
 }
